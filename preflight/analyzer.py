@@ -1,0 +1,387 @@
+"""A policy pack, launched and spoken to the way the Pulumi CLI does it.
+
+The pack runs as `python -u -m pulumi.policy <engine address> .` in its own directory, prints
+its port on the first line of stdout, and serves the Analyzer gRPC service. The process is shut
+down on every path out of `PolicyPack`, errors included.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from concurrent import futures
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import grpc
+import yaml
+from google.protobuf import empty_pb2, json_format
+from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc, engine_pb2_grpc
+
+from . import properties as props
+from .capture import ResourceRecord
+from .policy_config import PolicyConfig, PolicySchema
+from .project import PreflightInputError
+
+LEVEL_NAMES = {analyzer_pb2.ADVISORY: "advisory", analyzer_pb2.MANDATORY: "mandatory",
+               analyzer_pb2.REMEDIATE: "remediate", analyzer_pb2.DISABLED: "disabled"}
+LEVEL_VALUES = {v: k for k, v in LEVEL_NAMES.items()}
+SEVERITY_NAMES = {analyzer_pb2.POLICY_SEVERITY_LOW: "low", analyzer_pb2.POLICY_SEVERITY_MEDIUM: "medium",
+                  analyzer_pb2.POLICY_SEVERITY_HIGH: "high", analyzer_pb2.POLICY_SEVERITY_CRITICAL: "critical"}
+MAX_MESSAGE = 400 * 1024 * 1024
+START_TIMEOUT_SECONDS = 60.0
+IN_FLIGHT = 16
+
+
+class PackStartError(PreflightInputError):
+    """The pack did not start or did not answer; carries its stderr."""
+
+
+@dataclass
+class PolicyMetadata:
+    name: str
+    description: str
+    enforcement_level: str
+    severity: str
+    policy_type: str
+    framework: dict[str, str]
+    tags: list[str]
+    remediation_steps: str
+    url: str
+    display_name: str
+    config_schema: dict[str, Any]
+    required: list[str]
+
+    def schema(self) -> PolicySchema:
+        return PolicySchema(self.name, self.enforcement_level, self.config_schema, tuple(self.required))
+
+
+@dataclass
+class PackInfo:
+    name: str
+    version: str
+    directory: Path
+    display_name: str
+    description: str
+    policies: list[PolicyMetadata]
+    initial_config: dict[str, PolicyConfig]
+    plugin_version: str = ""
+
+    def policy(self, name: str) -> PolicyMetadata | None:
+        return next((p for p in self.policies if p.name == name), None)
+
+
+@dataclass
+class RawDiagnostic:
+    policy: str
+    pack: str
+    pack_version: str
+    description: str
+    message: str
+    enforcement_level: str
+    severity: str
+    urn: str
+
+
+@dataclass
+class PackRun:
+    info: PackInfo
+    config: dict[str, PolicyConfig]
+    diagnostics: list[RawDiagnostic] = field(default_factory=list)
+    not_applicable: int = 0
+    analyzed: int = 0
+    seconds_start: float = 0.0
+    seconds_evaluate: float = 0.0
+    logs: list[str] = field(default_factory=list)
+
+
+class _EngineLog(engine_pb2_grpc.EngineServicer):
+    """The engine endpoint a pack is given; keeps what the pack logs."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def Log(self, request: Any, context: Any) -> empty_pb2.Empty:
+        self.messages.append(request.message)
+        return empty_pb2.Empty()
+
+
+class PolicyPack:
+    """One running policy pack. Use as a context manager so the process always stops."""
+
+    def __init__(self, directory: str | Path, env: dict[str, str] | None = None):
+        self.directory = Path(directory).resolve()
+        if not (self.directory / "PulumiPolicy.yaml").is_file():
+            raise PreflightInputError(f"{directory}: no PulumiPolicy.yaml; --policy-pack must point at a policy pack")
+        self.env = env or {}
+        self.process: subprocess.Popen[bytes] | None = None
+        self.stderr = bytearray()
+        self.started_at = 0.0
+        self._engine_log = _EngineLog()
+        self._engine_server: grpc.Server | None = None
+        self._channel: grpc.Channel | None = None
+        self.stub: analyzer_pb2_grpc.AnalyzerStub | None = None
+
+    def __enter__(self) -> "PolicyPack":
+        self.start()
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        self.close()
+
+    def start(self) -> None:
+        """Spawns the pack; returns at once so it can boot while the program runs."""
+        self._engine_server = grpc.server(futures.ThreadPoolExecutor(max_workers=1))
+        engine_pb2_grpc.add_EngineServicer_to_server(self._engine_log, self._engine_server)
+        engine_port = self._engine_server.add_insecure_port("127.0.0.1:0")
+        self._engine_server.start()
+        env = {**os.environ, **self.env, "PYTHONUNBUFFERED": "1"}
+        self.started_at = time.perf_counter()
+        self.process = subprocess.Popen(
+            [self._python(), "-u", "-m", "pulumi.policy", f"127.0.0.1:{engine_port}", "."],
+            cwd=self.directory, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        threading.Thread(target=self._drain_stderr, daemon=True).start()
+
+    def connect(self) -> float:
+        """Reads the port the pack prints and opens the channel; returns seconds since start."""
+        assert self.process is not None and self.process.stdout is not None
+        port_line: list[bytes] = []
+        reader = threading.Thread(target=lambda: port_line.append(self.process.stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(START_TIMEOUT_SECONDS)
+        line = port_line[0].decode(errors="replace").strip() if port_line else ""
+        if not line.isdigit() or not 0 < int(line) < 65536:
+            self.process.poll()
+            time.sleep(0.05)
+            raise PackStartError(self._start_failure(line))
+        self._channel = grpc.insecure_channel(f"127.0.0.1:{line}", options=[
+            ("grpc.max_receive_message_length", MAX_MESSAGE), ("grpc.max_send_message_length", MAX_MESSAGE)])
+        grpc.channel_ready_future(self._channel).result(timeout=START_TIMEOUT_SECONDS)
+        self.stub = analyzer_pb2_grpc.AnalyzerStub(self._channel)
+        threading.Thread(target=self._drain_stdout, daemon=True).start()
+        return time.perf_counter() - self.started_at
+
+    def close(self) -> None:
+        if self._channel is not None:
+            self._channel.close()
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self._engine_server is not None:
+            self._engine_server.stop(0)
+
+    @property
+    def logs(self) -> list[str]:
+        return list(self._engine_log.messages)
+
+    # The Analyzer protocol, in the order the CLI calls it.
+
+    def handshake(self) -> None:
+        request = analyzer_pb2.AnalyzerHandshakeRequest(
+            engine_address="", root_directory=str(self.directory), program_directory=str(self.directory))
+        try:
+            self.stub.Handshake(request)
+        except grpc.RpcError as err:
+            if err.code() != grpc.StatusCode.UNIMPLEMENTED:  # older SDKs (Python) do not implement it
+                raise
+
+    def configure_stack(self, project: str, stack: str, organization: str, dry_run: bool,
+                        config: dict[str, str], secret_keys: Iterable[str], tags: dict[str, str]) -> None:
+        request = analyzer_pb2.AnalyzerStackConfigureRequest(
+            stack=stack, project=project, organization=organization, dry_run=dry_run,
+            config=config, config_secret_keys=sorted(secret_keys), tags=tags)
+        try:
+            self.stub.ConfigureStack(request)
+        except grpc.RpcError as err:
+            if err.code() != grpc.StatusCode.UNIMPLEMENTED:
+                raise
+
+    def info(self) -> PackInfo:
+        plugin = self.stub.GetPluginInfo(empty_pb2.Empty())
+        info = self.stub.GetAnalyzerInfo(empty_pb2.Empty())
+        policies = [_policy_metadata(p) for p in sorted(info.policies, key=lambda p: p.name)]
+        initial = {name: PolicyConfig(LEVEL_NAMES.get(c.enforcementLevel) if c.enforcementLevel else None,
+                                      json_format.MessageToDict(c.properties) or None)
+                   for name, c in info.initialConfig.items()}
+        version = self._declared_version() or info.version
+        return PackInfo(info.name, version, self.directory, info.displayName, info.description, policies,
+                        initial, plugin.version)
+
+    def configure(self, config: dict[str, PolicyConfig]) -> None:
+        request = analyzer_pb2.ConfigureAnalyzerRequest()
+        for name, value in config.items():
+            entry = request.policyConfig[name]
+            entry.enforcementLevel = LEVEL_VALUES[value.enforcement_level or "advisory"]
+            if value.properties:
+                entry.properties.update(value.properties)
+        self.stub.Configure(request)
+
+    def analyze(self, records: list[ResourceRecord], remediate: bool) -> tuple[list[RawDiagnostic], int]:
+        """Analyze for every resource (Remediate first when a policy remediates), a few calls in flight."""
+        by_urn = {r.urn: r for r in records}
+        diagnostics: list[RawDiagnostic] = []
+        not_applicable = 0
+        pending: list[tuple[ResourceRecord, Any]] = []
+
+        def collect(record: ResourceRecord, future: Any) -> None:
+            nonlocal not_applicable
+            response = future.result()
+            not_applicable += len(response.not_applicable)
+            diagnostics.extend(_diagnostic(d, record.urn) for d in response.diagnostics)
+
+        for record in records:
+            request = _analyze_request(record, by_urn)
+            if remediate:
+                fixed = self.stub.Remediate(request)
+                for remediation in fixed.remediations:
+                    if remediation.HasField("properties"):
+                        request.properties.CopyFrom(remediation.properties)
+            pending.append((record, self.stub.Analyze.future(request)))
+            if len(pending) >= IN_FLIGHT:
+                collect(*pending.pop(0))
+        for item in pending:
+            collect(*item)
+        return diagnostics, not_applicable
+
+    def analyze_stack(self, records: list[ResourceRecord]) -> tuple[list[RawDiagnostic], int]:
+        by_urn = {r.urn: r for r in records}
+        request = analyzer_pb2.AnalyzeStackRequest(resources=[_stack_resource(r, by_urn) for r in records])
+        try:
+            response = self.stub.AnalyzeStack(request)
+        except grpc.RpcError as err:
+            if err.code() == grpc.StatusCode.UNIMPLEMENTED:
+                return [], 0
+            raise
+        return [_diagnostic(d, d.urn) for d in response.diagnostics], len(response.not_applicable)
+
+    def failure(self, err: Exception) -> PackStartError:
+        """An RPC failure, explained with the pack's own stderr."""
+        detail = err.details() if isinstance(err, grpc.RpcError) else str(err)
+        return PackStartError(f"policy pack {self.directory.name}: {detail}\n{self._stderr_tail()}".rstrip())
+
+    def _python(self) -> str:
+        options = (self._manifest().get("runtime") or {})
+        venv = options.get("options", {}).get("virtualenv") if isinstance(options, dict) else None
+        if venv:
+            candidate = (self.directory / venv / "bin" / "python")
+            if candidate.exists():
+                return str(candidate)
+        return sys.executable
+
+    def _manifest(self) -> dict[str, Any]:
+        try:
+            data = yaml.safe_load((self.directory / "PulumiPolicy.yaml").read_text())
+        except yaml.YAMLError:
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def _declared_version(self) -> str:
+        version = self._manifest().get("version")
+        return str(version) if version else ""
+
+    def _drain_stderr(self) -> None:
+        assert self.process is not None and self.process.stderr is not None
+        for chunk in iter(lambda: self.process.stderr.read1(65536), b""):
+            self.stderr.extend(chunk)
+
+    def _drain_stdout(self) -> None:
+        assert self.process is not None and self.process.stdout is not None
+        for _ in iter(lambda: self.process.stdout.read1(65536), b""):
+            pass
+
+    def _stderr_tail(self) -> str:
+        text = self.stderr.decode(errors="replace").rstrip()
+        return "\n".join(text.splitlines()[-30:])
+
+    def _start_failure(self, line: str) -> str:
+        code = self.process.poll() if self.process else None
+        why = f"exited with code {code}" if code is not None else f"printed {line!r} instead of a port"
+        if code is None and not line:
+            why = f"printed no port within {START_TIMEOUT_SECONDS:.0f} s"
+        tail = self._stderr_tail()
+        return f"policy pack {self.directory} did not start: it {why}" + (f"\n{tail}" if tail else "")
+
+
+def _policy_metadata(info: Any) -> PolicyMetadata:
+    schema = json_format.MessageToDict(info.configSchema.properties) if info.HasField("configSchema") else {}
+    types = {analyzer_pb2.POLICY_TYPE_RESOURCE: "resource", analyzer_pb2.POLICY_TYPE_STACK: "stack"}
+    return PolicyMetadata(
+        name=info.name, description=info.description,
+        enforcement_level=LEVEL_NAMES.get(info.enforcementLevel, "advisory"),
+        severity=SEVERITY_NAMES.get(info.severity, ""), policy_type=types.get(info.policy_type, ""),
+        framework=json_format.MessageToDict(info.framework, preserving_proto_field_name=True),
+        tags=list(info.tags), remediation_steps=info.remediation_steps, url=info.url,
+        display_name=info.displayName, config_schema=props._normalize(schema),
+        required=list(info.configSchema.required) if info.HasField("configSchema") else [])
+
+
+def _diagnostic(d: Any, urn: str) -> RawDiagnostic:
+    level = LEVEL_NAMES.get(d.enforcementLevel, "advisory")
+    return RawDiagnostic(d.policyName, d.policyPackName, d.policyPackVersion, d.description, d.message,
+                         "mandatory" if level == "remediate" else level, SEVERITY_NAMES.get(d.severity, ""), urn)
+
+
+def _options(record: ResourceRecord) -> analyzer_pb2.AnalyzerResourceOptions:
+    options = record.options
+    timeouts = options.get("customTimeouts", {})
+    return analyzer_pb2.AnalyzerResourceOptions(
+        protect=record.protect, ignoreChanges=options.get("ignoreChanges", []),
+        deleteBeforeReplace=bool(options.get("deleteBeforeReplace", False)),
+        deleteBeforeReplaceDefined="deleteBeforeReplace" in options,
+        additionalSecretOutputs=options.get("additionalSecretOutputs", []), aliases=options.get("aliases", []),
+        customTimeouts=analyzer_pb2.AnalyzerResourceOptions.CustomTimeouts(
+            create=_seconds(timeouts.get("create")), update=_seconds(timeouts.get("update")),
+            delete=_seconds(timeouts.get("delete"))),
+        parent=record.parent)
+
+
+def _seconds(duration: str | None) -> float:
+    """Pulumi custom timeouts are Go durations ("5m", "1h30m"); analyzers get seconds."""
+    if not duration:
+        return 0.0
+    total, number = 0.0, ""
+    units = {"h": 3600, "m": 60, "s": 1}
+    for char in duration:
+        if char.isdigit() or char == ".":
+            number += char
+        elif char in units and number:
+            total, number = total + float(number) * units[char], ""
+    return total
+
+
+def _provider(record: ResourceRecord, by_urn: dict[str, ResourceRecord]) -> analyzer_pb2.AnalyzerProviderResource | None:
+    provider = by_urn.get(record.provider_urn)
+    if provider is None:
+        return None
+    return analyzer_pb2.AnalyzerProviderResource(type=provider.type, urn=provider.urn, name=provider.name,
+                                                 properties=props.to_struct(provider.inputs))
+
+
+def _analyze_request(record: ResourceRecord, by_urn: dict[str, ResourceRecord]) -> analyzer_pb2.AnalyzeRequest:
+    request = analyzer_pb2.AnalyzeRequest(type=record.type, urn=record.urn, name=record.name,
+                                          properties=props.to_struct(record.inputs), options=_options(record))
+    provider = _provider(record, by_urn)
+    if provider is not None:
+        request.provider.CopyFrom(provider)
+    return request
+
+
+def _stack_resource(record: ResourceRecord, by_urn: dict[str, ResourceRecord]) -> analyzer_pb2.AnalyzerResource:
+    resource = analyzer_pb2.AnalyzerResource(
+        type=record.type, urn=record.urn, name=record.name, properties=props.to_struct(record.outputs),
+        options=_options(record), parent=record.parent, dependencies=record.dependencies)
+    for key, urns in record.property_dependencies.items():
+        resource.propertyDependencies[key].urns.extend(urns)
+    provider = _provider(record, by_urn)
+    if provider is not None:
+        resource.provider.CopyFrom(provider)
+    return resource
+

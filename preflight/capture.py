@@ -1,0 +1,380 @@
+"""Runs a Pulumi Python program under the SDK's mock monitor and records every registration.
+
+What is recorded is what the engine receives: URNs built as the engine builds them, inputs with
+secrets and unknowns encoded, parents, dependencies, options, provider references and the line
+of the program that constructed each resource. Preview mode answers like a first `pulumi
+preview` (inputs known, computed outputs unknown); resolved mode answers like a finished
+deployment, with plausible ids and ARNs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import hashlib
+import importlib
+import logging
+import os
+import runpy
+import sys
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import unquote, urlparse
+
+from google.protobuf import empty_pb2
+from pulumi.runtime import mocks, settings
+from pulumi.runtime import config as runtime_config
+from pulumi.runtime.proto import engine_pb2, resource_pb2
+from pulumi.runtime.stack import run_in_stack
+
+from . import properties as props
+from .offline_data import offline_invoke
+
+Mode = Literal["preview", "resolved"]
+STACK_TYPE = "pulumi:pulumi:Stack"
+PROVIDER_PREFIX = "pulumi:providers:"
+PLACEHOLDER_ACCOUNT = "123456789012"
+
+
+@dataclass(frozen=True)
+class SourceLocation:
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass
+class ResourceRecord:
+    urn: str
+    type: str
+    name: str
+    custom: bool
+    id: str = ""
+    parent: str = ""
+    inputs: dict[str, Any] = field(default_factory=dict)
+    outputs: dict[str, Any] = field(default_factory=dict)
+    dependencies: list[str] = field(default_factory=list)
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
+    protect: bool = False
+    options: dict[str, Any] = field(default_factory=dict)
+    provider: str = ""
+    source: SourceLocation | None = None
+    stack: list[SourceLocation] = field(default_factory=list)
+    read: bool = False
+
+    @property
+    def provider_urn(self) -> str:
+        return self.provider.rsplit("::", 1)[0] if self.provider else ""
+
+    def to_json(self) -> dict[str, Any]:
+        """The record as JSON for reports, with every secret value redacted."""
+        return {
+            "urn": self.urn, "type": self.type, "name": self.name, "custom": self.custom, "id": self.id,
+            "parent": self.parent, "inputs": props.redacted(self.inputs), "outputs": props.redacted(self.outputs),
+            "dependencies": self.dependencies, "propertyDependencies": self.property_dependencies,
+            "protect": self.protect, "options": self.options, "provider": self.provider,
+            "source": str(self.source) if self.source else None, "read": self.read,
+        }
+
+
+@dataclass
+class Diagnostic:
+    severity: str
+    message: str
+    urn: str = ""
+
+
+@dataclass
+class Capture:
+    project: str
+    stack: str
+    mode: Mode
+    program_dir: Path
+    records: list[ResourceRecord]
+    stack_outputs: dict[str, Any]
+    diagnostics: list[Diagnostic]
+    seconds: float
+
+    def by_urn(self) -> dict[str, ResourceRecord]:
+        return {r.urn: r for r in self.records}
+
+
+class ProgramError(Exception):
+    """The program raised; `tail` is the end of its own traceback."""
+
+    def __init__(self, message: str, tail: str, settings_error: bool = False):
+        super().__init__(message)
+        self.tail = tail
+        self.settings_error = settings_error
+
+
+class RecordingMonitor(mocks.MockMonitor):
+    """A MockMonitor that answers like the engine and keeps what it was told."""
+
+    def __init__(self, program_dir: Path, mode: Mode, config: dict[str, str], secret_keys: frozenset[str]):
+        super().__init__(None)  # type: ignore[arg-type]
+        self.program_dir = program_dir
+        self.mode = mode
+        self.config = config
+        self.secret_keys = secret_keys
+        self.records: dict[str, ResourceRecord] = {}
+        self.stack_outputs: dict[str, Any] = {}
+        self.diagnostics: list[Diagnostic] = []
+        self._lock = threading.Lock()
+
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        # The engine prefixes the parent's type chain, except for children of the root stack.
+        if parent:
+            parent_type = parent.split("::")[2]
+            if parent_type != STACK_TYPE:
+                type_ = f"{parent_type}${type_}"
+        return f"urn:pulumi:{settings.get_stack()}::{settings.get_project()}::{type_}::{name}"
+
+    def RegisterResource(self, request: Any) -> resource_pb2.RegisterResourceResponse:
+        urn = self.make_urn(request.parent, request.type, request.name)
+        inputs = props.from_struct(request.object)
+        record = ResourceRecord(
+            urn=urn, type=request.type, name=request.name, custom=request.custom, parent=request.parent,
+            inputs=inputs, dependencies=list(request.dependencies),
+            property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items() if v.urns},
+            protect=request.protect, options=_options(request), source=None, stack=[],
+        )
+        record.source, record.stack = self._locate(request)
+        if request.custom:
+            record.provider = request.provider or self._default_provider(request.type, request.version)
+            record.id, record.outputs = self._answer(record)
+        with self._lock:
+            self.records[urn] = record
+        if not request.custom:
+            return resource_pb2.RegisterResourceResponse(urn=urn)
+        return resource_pb2.RegisterResourceResponse(urn=urn, id=record.id, object=props.to_struct(record.outputs))
+
+    def RegisterResourceOutputs(self, request: Any) -> empty_pb2.Empty:
+        outputs = props.from_struct(request.outputs)
+        with self._lock:
+            if request.urn in self.records:
+                self.records[request.urn].outputs = outputs
+            if request.urn.split("::")[2] == STACK_TYPE:
+                self.stack_outputs = outputs
+        return empty_pb2.Empty()
+
+    def ReadResource(self, request: Any) -> resource_pb2.ReadResourceResponse:
+        urn = self.make_urn(request.parent, request.type, request.name)
+        state = props.from_struct(request.properties)
+        record = ResourceRecord(urn=urn, type=request.type, name=request.name, custom=True, id=request.id,
+                                parent=request.parent, inputs=state, outputs=state, read=True,
+                                dependencies=list(request.dependencies),
+                                provider=request.provider or self._default_provider(request.type, request.version))
+        record.source, record.stack = self._locate(request)
+        with self._lock:
+            self.records[urn] = record
+        return resource_pb2.ReadResourceResponse(urn=urn, properties=props.to_struct(state))
+
+    def Invoke(self, request: Any) -> resource_pb2.ResourceInvokeResponse:
+        args = props.from_struct(request.args)
+        result = offline_invoke(request.tok, args, self.config, self.mode)
+        if result is None:
+            self.diagnostics.append(Diagnostic("warning", f"data source {request.tok} is not simulated offline; "
+                                                          "it returned no data"))
+            result = {}
+        return resource_pb2.ResourceInvokeResponse(**{"return": props.to_struct(result)})
+
+    def records_in_order(self) -> list[ResourceRecord]:
+        return list(self.records.values())
+
+    def _answer(self, record: ResourceRecord) -> tuple[str, dict[str, Any]]:
+        if self.mode == "preview":
+            return "", dict(record.inputs)  # a create in preview: inputs known, computed outputs unknown
+        physical_id = _synthetic_id(record)
+        outputs = dict(record.inputs)
+        if record.type.startswith("aws:") and _has_output(record.type, "arn") and "arn" not in outputs:
+            outputs["arn"] = _synthetic_arn(record, self.config.get("aws:region", "us-east-1"))
+        return physical_id, outputs
+
+    def _default_provider(self, type_: str, version: str) -> str:
+        package = type_.split(":")[0]
+        name = "default" + ("_" + version.replace(".", "_").replace("-", "_").replace("+", "_") if version else "")
+        urn = f"urn:pulumi:{settings.get_stack()}::{settings.get_project()}::{PROVIDER_PREFIX}{package}::{name}"
+        with self._lock:
+            record = self.records.get(urn)
+            if record is None:
+                inputs: dict[str, Any] = {k.split(":", 1)[1]: (props.secret(v) if k in self.secret_keys else v)
+                                          for k, v in sorted(self.config.items()) if k.split(":", 1)[0] == package}
+                if version:
+                    inputs["version"] = version
+                record = ResourceRecord(urn=urn, type=PROVIDER_PREFIX + package, name=name, custom=True,
+                                        inputs=inputs, outputs=dict(inputs))
+                record.id = props.UNKNOWN if self.mode == "preview" else _synthetic_id(record)
+                self.records[urn] = record
+        return f"{record.urn}::{record.id}"
+
+    def _locate(self, request: Any) -> tuple[SourceLocation | None, list[SourceLocation]]:
+        frames = [_location(f.pc.uri, f.pc.line, self.program_dir) for f in request.stackTrace.frames if f.pc.uri]
+        frames = [f for f in frames if f is not None]
+        own = [f for f in frames if not Path(f.file).is_absolute()]
+        # The innermost line inside the program: for components installed from a package, the call site.
+        return (own[0] if own else None), own
+
+
+class RecordingEngine:
+    """Collects what the program logs (warnings, errors) instead of printing it."""
+
+    def __init__(self, sink: list[Diagnostic]):
+        self.sink = sink
+
+    def Log(self, request: Any) -> None:
+        names = {engine_pb2.DEBUG: "debug", engine_pb2.INFO: "info", engine_pb2.WARNING: "warning",
+                 engine_pb2.ERROR: "error"}
+        severity = names.get(request.severity, "info")
+        if severity != "debug":
+            self.sink.append(Diagnostic(severity, request.message, request.urn))
+
+
+def run_program(program_dir: str | Path, main: str | Path, project: str, stack: str, config: dict[str, str],
+                secret_keys: frozenset[str] = frozenset(), mode: Mode = "preview",
+                organization: str = "organization") -> Capture:
+    """Runs the program once in a fresh Pulumi context and returns what it registered."""
+    program_dir = Path(program_dir).resolve()
+    monitor = RecordingMonitor(program_dir, mode, config, secret_keys)
+    started = time.perf_counter()
+    error: list[BaseException] = []
+
+    def run() -> None:
+        settings.ROOT.set(None)
+        mock_settings = mocks.MockSettings(
+            monitor=monitor, monitor_features=set(monitor.GetDeploymentInfo(None).supportedFeatures),
+            engine=RecordingEngine(monitor.diagnostics), project=project, stack=stack,
+            dry_run=(mode == "preview"), organization=organization, callbacks=None, root_directory=str(program_dir))
+        settings.configure(mock_settings)
+        runtime_config.set_all_config(dict(config), sorted(secret_keys))
+        loop = asyncio.new_event_loop()
+        try:
+            with _program_environment(program_dir):
+                loop.run_until_complete(run_in_stack(lambda: runpy.run_path(str(main), run_name="__main__")))
+        except BaseException as exn:  # noqa: BLE001 reported to the caller with the program's traceback
+            error.append(exn)
+        finally:
+            _drain(loop)
+
+    contextvars.copy_context().run(run)
+    seconds = time.perf_counter() - started
+    if error:
+        raise _program_error(error[0], program_dir) from None
+    logged = [d for d in monitor.diagnostics if d.severity == "error"]
+    if logged:
+        raise ProgramError(logged[0].message.splitlines()[0] if logged[0].message else "program logged an error",
+                           logged[0].message)
+    return Capture(project, stack, mode, program_dir, monitor.records_in_order(), monitor.stack_outputs,
+                   monitor.diagnostics, seconds)
+
+
+class _program_environment:
+    """cwd and sys.path as the Python language host sets them, restored afterwards."""
+
+    def __init__(self, program_dir: Path):
+        self.program_dir = program_dir
+
+    def __enter__(self) -> None:
+        self.cwd = os.getcwd()
+        self.path = list(sys.path)
+        os.chdir(self.program_dir)
+        sys.path.insert(0, str(self.program_dir))
+        logging.getLogger("pulumi").setLevel(logging.ERROR)
+
+    def __exit__(self, *_: Any) -> None:
+        os.chdir(self.cwd)
+        sys.path[:] = self.path
+
+
+def _drain(loop: asyncio.AbstractEventLoop) -> None:
+    pending = asyncio.all_tasks(loop)
+    for task in pending:
+        task.cancel()
+    if pending:
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    loop.close()
+
+
+def _program_error(exn: BaseException, program_dir: Path) -> ProgramError:
+    if getattr(exn, "is_settings_error", False):
+        return ProgramError(str(exn), str(exn), settings_error=True)
+    lines = traceback.format_exception(exn)
+    text = "".join(lines)
+    # Drop the runner's own frames: the tail starts at the program's first frame.
+    marker = f'File "{program_dir}'
+    start = text.find(marker)
+    tail = text if start < 0 else "Traceback (most recent call last):\n  " + text[start:]
+    summary = traceback.format_exception_only(exn)[-1].strip()
+    return ProgramError(summary, "\n".join(tail.rstrip().splitlines()[-25:]))
+
+
+def _options(request: Any) -> dict[str, Any]:
+    options: dict[str, Any] = {}
+    if request.ignoreChanges:
+        options["ignoreChanges"] = list(request.ignoreChanges)
+    if request.deleteBeforeReplaceDefined:
+        options["deleteBeforeReplace"] = request.deleteBeforeReplace
+    if request.additionalSecretOutputs:
+        options["additionalSecretOutputs"] = list(request.additionalSecretOutputs)
+    if request.HasField("customTimeouts"):
+        t = request.customTimeouts
+        options["customTimeouts"] = {"create": t.create, "update": t.update, "delete": t.delete}
+    for name in ("retainOnDelete", "deletedWith", "importId"):
+        value = getattr(request, name, None)
+        if value:
+            options[name] = value
+    if getattr(request, "replaceOnChanges", None):
+        options["replaceOnChanges"] = list(request.replaceOnChanges)
+    aliases = [a.urn for a in getattr(request, "aliases", []) if a.urn] + list(getattr(request, "aliasURNs", []))
+    if aliases:
+        options["aliases"] = aliases
+    return options
+
+
+def _location(uri: str, line: int, program_dir: Path) -> SourceLocation | None:
+    if not uri:
+        return None
+    path = Path(unquote(urlparse(uri).path))
+    try:
+        relative = path.resolve().relative_to(program_dir)
+        if "site-packages" in relative.parts or relative.parts[:1] in ((".venv",), ("venv",)):
+            return SourceLocation(str(path), line)
+        return SourceLocation(relative.as_posix(), line)
+    except ValueError:
+        return SourceLocation(str(path), line)
+
+
+def _synthetic_id(record: ResourceRecord) -> str:
+    digest = hashlib.sha256(record.urn.encode()).hexdigest()
+    return f"{record.name}-{digest[:8]}"
+
+
+def _synthetic_arn(record: ResourceRecord, region: str) -> str:
+    module = record.type.split(":")[1].split("/")[0]
+    kind = record.type.rsplit(":", 1)[1].lower()
+    name = record.inputs.get("name") if isinstance(record.inputs.get("name"), str) else record.id
+    if module in ("s3", "iam", "cloudfront", "route53"):
+        return f"arn:aws:{module}::{PLACEHOLDER_ACCOUNT if module != 's3' else ''}:{kind}/{name}"
+    return f"arn:aws:{module}:{region}:{PLACEHOLDER_ACCOUNT}:{kind}/{name}"
+
+
+@lru_cache(maxsize=None)
+def _has_output(type_: str, name: str) -> bool:
+    """Whether the SDK class for `type_` declares output `name` (so synthesized values are real outputs)."""
+    package, rest, class_name = type_.split(":")
+    module = rest.split("/")[0]
+    try:
+        python_module = importlib.import_module(f"pulumi_{package.replace('-', '_')}" +
+                                                ("" if module == "index" else f".{module}"))
+    except ImportError:
+        return False
+    cls = getattr(python_module, class_name, None)
+    return isinstance(getattr(cls, name, None), property)
+

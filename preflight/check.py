@@ -1,0 +1,89 @@
+"""`preflight check`: run a program offline, drive every policy pack over gRPC, join the verdict."""
+
+from __future__ import annotations
+
+import json
+import time
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import grpc
+
+from .analyzer import PackRun, PolicyPack
+from .capture import Capture, Mode, run_program
+from .policy_config import PolicyConfig, load_config_file, reconcile
+from .project import PreflightInputError, Project, StackConfig, load_project, load_stack_config
+from .results import CheckResult, findings_from
+
+BUNDLED_PACK = Path(__file__).resolve().parent.parent / "policies"
+
+
+@dataclass
+class CheckOptions:
+    program: Path = Path(".")
+    stack: str = "dev"
+    packs: list[Path] = field(default_factory=list)
+    pack_configs: list[Path] = field(default_factory=list)
+    mode: Mode = "preview"
+
+
+def default_packs(program: Path) -> list[Path]:
+    """`policies/` next to the program, else the pack shipped with this toolkit."""
+    local = program / "policies"
+    return [local if (local / "PulumiPolicy.yaml").is_file() else BUNDLED_PACK]
+
+
+def check(options: CheckOptions) -> CheckResult:
+    """Raises PreflightInputError (bad input, pack failure) or ProgramError (the program raised)."""
+    project = load_project(options.program)
+    stack_config = load_stack_config(project, options.stack)
+    packs = options.packs or default_packs(project.directory)
+    if len(options.pack_configs) > len(packs):
+        raise PreflightInputError("more --policy-pack-config files than policy packs; "
+                                  "the Nth config file applies to the Nth --policy-pack")
+    given = [load_config_file(p) for p in options.pack_configs]
+    given += [{} for _ in range(len(packs) - len(given))]
+    with ExitStack() as running:
+        env = pack_environment(project, stack_config, options.mode)
+        started = [running.enter_context(PolicyPack(p, env)) for p in packs]  # boot while the program runs
+        capture = run_program(project.directory, project.main, project.name, options.stack, stack_config.values,
+                              stack_config.secret_keys, options.mode)
+        runs = [evaluate(pack, capture, project, stack_config, config) for pack, config in zip(started, given)]
+    result = CheckResult(capture, runs, findings_from(capture, runs))
+    result.timings = {
+        "programSeconds": round(capture.seconds, 3),
+        "packStartSeconds": round(max((r.seconds_start for r in runs), default=0.0), 3),
+        "evaluationSeconds": round(sum(r.seconds_evaluate for r in runs), 3),
+    }
+    return result
+
+
+def pack_environment(project: Project, stack_config: StackConfig, mode: Mode) -> dict[str, str]:
+    """The variables the CLI sets for an analyzer process."""
+    return {"PULUMI_CONFIG": json.dumps(stack_config.values, sort_keys=True), "PULUMI_PROJECT": project.name,
+            "PULUMI_STACK": stack_config.stack, "PULUMI_DRY_RUN": "true" if mode == "preview" else "false",
+            "PULUMI_ORGANIZATION": "organization"}
+
+
+def evaluate(pack: PolicyPack, capture: Capture, project: Project, stack_config: StackConfig,
+             given: dict[str, PolicyConfig]) -> PackRun:
+    """ConfigureStack, GetAnalyzerInfo, reconcile and Configure, Analyze each resource, AnalyzeStack once."""
+    seconds_start = pack.connect()
+    try:
+        pack.handshake()
+        pack.configure_stack(project.name, capture.stack, "organization", capture.mode == "preview",
+                             stack_config.values, stack_config.secret_keys,
+                             {"pulumi:project": project.name, "pulumi:runtime": "python"})
+        info = pack.info()
+        config = reconcile(info.name, info.version, [p.schema() for p in info.policies], info.initial_config, given)
+        started = time.perf_counter()
+        pack.configure(config)
+        remediate = any(c.enforcement_level == "remediate" for c in config.values())
+        diagnostics, not_applicable = pack.analyze(capture.records, remediate)
+        stack_diagnostics, stack_not_applicable = pack.analyze_stack(capture.records)
+    except grpc.RpcError as err:
+        raise pack.failure(err) from None
+    run = PackRun(info, config, diagnostics + stack_diagnostics, not_applicable + stack_not_applicable,
+                  len(capture.records), seconds_start, time.perf_counter() - started, pack.logs)
+    return run

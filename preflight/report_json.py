@@ -1,0 +1,37 @@
+"""The machine-readable report (`--format json`)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from . import properties as props
+from .results import CheckResult
+
+SCHEMA_VERSION = 1
+
+
+def report_data(result: CheckResult, include_resources: bool = False) -> dict[str, Any]:
+    capture = result.capture
+    data: dict[str, Any] = {
+        "schemaVersion": SCHEMA_VERSION,
+        "project": capture.project,
+        "stack": capture.stack,
+        "mode": capture.mode,
+        "verdict": "fail" if result.exit_code else "pass",
+        "exitCode": result.exit_code,
+        "summary": result.counts(),
+        "timings": result.timings,
+        "packs": [{"name": r.info.name, "version": r.info.version, "directory": str(r.info.directory),
+                   "policies": len(r.info.policies), "notApplicable": r.not_applicable} for r in result.packs],
+        "findings": [f.to_json() for f in result.findings],
+        "diagnostics": [{"severity": d.severity, "message": d.message, "urn": d.urn} for d in capture.diagnostics],
+        "stackOutputs": props.redacted(capture.stack_outputs),
+    }
+    if include_resources:
+        data["resources"] = [r.to_json() for r in capture.records]
+    return data
+
+
+def render_json(result: CheckResult) -> str:
+    return json.dumps(report_data(result), indent=2, sort_keys=False) + "\n"

@@ -1,0 +1,99 @@
+"""The verdict: policy diagnostics joined with the resources and source lines they are about."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .analyzer import PackRun, RawDiagnostic
+from .capture import Capture, SourceLocation
+
+WAIVED_MARK = "[waived]"
+"""A pack marks a waived finding by starting its message detail with this (advisory level)."""
+PREVIEW_MARK = "can't run policy"
+"""The pulumi-policy SDK's advisory when a policy reads a value unknown during preview."""
+
+Kind = Literal["violation", "waived", "not-evaluated"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    policy: str
+    pack: str
+    pack_version: str
+    enforcement_level: str
+    severity: str
+    description: str
+    detail: str
+    urn: str
+    resource_type: str
+    resource_name: str
+    source: SourceLocation | None
+    kind: Kind
+
+    @property
+    def blocking(self) -> bool:
+        return self.kind == "violation" and self.enforcement_level == "mandatory"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"policy": self.policy, "pack": self.pack, "packVersion": self.pack_version,
+                "enforcementLevel": self.enforcement_level, "severity": self.severity, "kind": self.kind,
+                "description": self.description, "message": self.detail, "urn": self.urn,
+                "resourceType": self.resource_type, "resourceName": self.resource_name,
+                "source": {"file": self.source.file, "line": self.source.line} if self.source else None}
+
+
+@dataclass
+class CheckResult:
+    capture: Capture
+    packs: list[PackRun]
+    findings: list[Finding]
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def mandatory(self) -> list[Finding]:
+        return [f for f in self.findings if f.blocking]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.mandatory else 0
+
+    def counts(self) -> dict[str, int]:
+        violations = [f for f in self.findings if f.kind == "violation"]
+        return {
+            "mandatory": len(self.mandatory),
+            "advisory": sum(1 for f in violations if f.enforcement_level == "advisory"),
+            "waived": sum(1 for f in self.findings if f.kind == "waived"),
+            "notEvaluated": sum(1 for f in self.findings if f.kind == "not-evaluated"),
+            "resourcesChecked": len(self.capture.records),
+            "policies": sum(len(p.info.policies) for p in self.packs),
+            "packs": len(self.packs),
+        }
+
+
+def urn_type_and_name(urn: str) -> tuple[str, str]:
+    if not urn:
+        return "", ""
+    parts = urn.split("::")
+    return parts[2].split("$")[-1], parts[-1]
+
+
+def findings_from(capture: Capture, runs: list[PackRun]) -> list[Finding]:
+    records = capture.by_urn()
+    found = [_finding(d, records, run.info.version) for run in runs for d in run.diagnostics]
+    return sorted(found, key=lambda f: (f.urn, f.enforcement_level != "mandatory", f.policy, f.detail))
+
+
+def _finding(d: RawDiagnostic, records: dict[str, Any], declared_version: str) -> Finding:
+    detail = d.message[len(d.description):].lstrip("\n") if d.message.startswith(d.description) else d.message
+    if d.message.startswith(PREVIEW_MARK):
+        kind: Kind = "not-evaluated"
+    elif detail.startswith(WAIVED_MARK):
+        kind = "waived"
+    else:
+        kind = "violation"
+    record = records.get(d.urn)
+    resource_type, name = urn_type_and_name(d.urn)
+    # The CLI labels packs with the version declared in PulumiPolicy.yaml, not the SDK's placeholder.
+    return Finding(d.policy, d.pack, declared_version or d.pack_version, d.enforcement_level, d.severity, d.description, detail,
+                   d.urn, resource_type, name, record.source if record else None, kind)
