@@ -125,6 +125,8 @@ class PolicyPack:
         self._engine_server: grpc.Server | None = None
         self._channel: grpc.Channel | None = None
         self.stub: analyzer_pb2_grpc.AnalyzerStub | None = None
+        self._port_line = b""
+        self._ready_at = 0.0
 
     def __enter__(self) -> "PolicyPack":
         self.start()
@@ -145,15 +147,18 @@ class PolicyPack:
             [self._python(), "-u", "-m", "pulumi.policy", f"127.0.0.1:{engine_port}", "."],
             cwd=self.directory, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         threading.Thread(target=self._drain_stderr, daemon=True).start()
+        self._port_reader = threading.Thread(target=self._read_port, daemon=True)
+        self._port_reader.start()
+
+    def _read_port(self) -> None:
+        assert self.process is not None and self.process.stdout is not None
+        self._port_line = self.process.stdout.readline()
+        self._ready_at = time.perf_counter()
 
     def connect(self) -> float:
-        """Reads the port the pack prints and opens the channel; returns seconds since start."""
-        assert self.process is not None and self.process.stdout is not None
-        port_line: list[bytes] = []
-        reader = threading.Thread(target=lambda: port_line.append(self.process.stdout.readline()), daemon=True)
-        reader.start()
-        reader.join(START_TIMEOUT_SECONDS)
-        line = port_line[0].decode(errors="replace").strip() if port_line else ""
+        """Waits for the port the pack prints and opens the channel; returns the pack's start-up seconds."""
+        self._port_reader.join(START_TIMEOUT_SECONDS)
+        line = self._port_line.decode(errors="replace").strip()
         if not line.isdigit() or not 0 < int(line) < 65536:
             self.process.poll()
             time.sleep(0.05)
@@ -163,7 +168,7 @@ class PolicyPack:
         grpc.channel_ready_future(self._channel).result(timeout=START_TIMEOUT_SECONDS)
         self.stub = analyzer_pb2_grpc.AnalyzerStub(self._channel)
         threading.Thread(target=self._drain_stdout, daemon=True).start()
-        return time.perf_counter() - self.started_at
+        return self._ready_at - self.started_at
 
     def close(self) -> None:
         if self._channel is not None:

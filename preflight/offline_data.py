@@ -1,18 +1,19 @@
 """Answers for the data sources (invokes) a program calls, without a cloud account.
 
-A real preview runs data sources against the cloud. Offline, only facts that follow from the
-stack config are answered; anything the program cannot know without credentials (an account's
-real id, a GitHub organization's 2FA requirement) is answered as unknown, so policies that read
-it report that they cannot run offline instead of passing on invented data.
+A real preview runs data sources against the cloud. Offline, facts that follow from the stack
+config are answered (region, zones, partition). The account id is a fixed placeholder, so names
+and policies built from it keep their real shape. Facts that a compliance verdict could rest on
+(a GitHub organization's 2FA requirement) are answered as unknown, so policies that read them
+report that they cannot run offline instead of passing on invented data.
 """
 
 from __future__ import annotations
 
 from typing import Any, Callable
 
-from .properties import UNKNOWN
-
 PLACEHOLDER_ACCOUNT = "123456789012"
+WHOLLY_UNKNOWN = "unknown"
+"""Answer for a data source whose whole result cannot be known offline (the engine's `unknown` reply)."""
 
 
 def _region(config: dict[str, str]) -> str:
@@ -20,9 +21,9 @@ def _region(config: dict[str, str]) -> str:
 
 
 def _caller_identity(args: dict[str, Any], config: dict[str, str], mode: str) -> dict[str, Any]:
-    account = UNKNOWN if mode == "preview" else PLACEHOLDER_ACCOUNT
-    return {"accountId": account, "arn": UNKNOWN if mode == "preview" else f"arn:aws:iam::{account}:user/preflight",
-            "id": account, "userId": UNKNOWN if mode == "preview" else "AIDAPREFLIGHT"}
+    account = PLACEHOLDER_ACCOUNT
+    return {"accountId": account, "arn": f"arn:aws:iam::{account}:user/preflight", "id": account,
+            "userId": "AIDAPREFLIGHT"}
 
 
 def _region_info(args: dict[str, Any], config: dict[str, str], mode: str) -> dict[str, Any]:
@@ -43,15 +44,12 @@ def _availability_zones(args: dict[str, Any], config: dict[str, str], mode: str)
             "state": args.get("state")}
 
 
-def _github_organization(args: dict[str, Any], config: dict[str, str], mode: str) -> dict[str, Any]:
+def _github_organization(args: dict[str, Any], config: dict[str, str], mode: str) -> str:
     # Nothing about a live organization can be known offline, in either mode.
-    name = args.get("name", "")
-    return {"id": UNKNOWN, "login": name, "name": name, "orgname": name, "twoFactorRequirementEnabled": UNKNOWN,
-            "defaultRepositoryPermission": UNKNOWN, "membersCanCreatePublicRepositories": UNKNOWN,
-            "webCommitSignoffRequired": UNKNOWN, "plan": UNKNOWN}
+    return WHOLLY_UNKNOWN
 
 
-DATA_SOURCES: dict[str, Callable[[dict[str, Any], dict[str, str], str], dict[str, Any]]] = {
+DATA_SOURCES: dict[str, Callable[[dict[str, Any], dict[str, str], str], dict[str, Any] | str]] = {
     "aws:index/getCallerIdentity:getCallerIdentity": _caller_identity,
     "aws:index/getRegion:getRegion": _region_info,
     "aws:index/getPartition:getPartition": _partition,
@@ -60,7 +58,7 @@ DATA_SOURCES: dict[str, Callable[[dict[str, Any], dict[str, str], str], dict[str
 }
 
 
-def offline_invoke(token: str, args: dict[str, Any], config: dict[str, str], mode: str) -> dict[str, Any] | None:
-    """The data source's answer, or None when it is not simulated."""
+def offline_invoke(token: str, args: dict[str, Any], config: dict[str, str], mode: str) -> dict[str, Any] | str | None:
+    """The data source's answer, WHOLLY_UNKNOWN, or None when it is not simulated."""
     answer = DATA_SOURCES.get(token)
     return answer(args, config, mode) if answer else None
