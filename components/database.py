@@ -16,6 +16,7 @@ from typing import Literal, NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
+import pulumi_random as random
 
 from .iam_documents import assume_role_policy
 
@@ -129,6 +130,9 @@ class EncryptedDatabase(pulumi.ComponentResource):
             f"{name}-monitoring-policy", role=monitoring_role.name,
             policy_arn="arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole", opts=child)
 
+        # A replaced instance must not collide with the final snapshot of the one it replaces.
+        snapshot_suffix = random.RandomId(f"{name}-final-snapshot-suffix", byte_length=4,
+                                          keepers={"identifier": identifier}, opts=child)
         instance = aws.rds.Instance(
             f"{name}-instance",
             identifier=identifier,
@@ -158,7 +162,7 @@ class EncryptedDatabase(pulumi.ComponentResource):
             delete_automated_backups=False,
             deletion_protection=args.get("deletion_protection", True),
             skip_final_snapshot=False,
-            final_snapshot_identifier=f"{identifier}-final",
+            final_snapshot_identifier=pulumi.Output.concat(identifier, "-final-", snapshot_suffix.hex),
             iam_database_authentication_enabled=args.get("iam_authentication", True),
             enabled_cloudwatch_logs_exports=list(profile.log_exports),
             monitoring_interval=args.get("monitoring_interval_seconds", 60),

@@ -139,7 +139,9 @@ def _is_structured(annotation: Any) -> bool:
 def settings_error(err: ValidationError, model: type[BaseModel], source: str, prefix: str,
                    secret_keys: set[str]) -> SettingsError:
     """The first pydantic error as a one-line SettingsError (file, key, value, allowed)."""
-    first = err.errors()[0]
+    errors = err.errors()
+    # A misspelt key also leaves its real key unset; the misspelling is the error worth reporting.
+    first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     loc = first["loc"]
     key = prefix + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc)[1:]
     names = tuple(part for part in loc if not isinstance(part, int))

@@ -157,6 +157,8 @@ class PolicyPack:
 
     def connect(self) -> float:
         """Waits for the port the pack prints and opens the channel; returns the pack's start-up seconds."""
+        if self.stub is not None:
+            return self._ready_at - self.started_at
         self._port_reader.join(START_TIMEOUT_SECONDS)
         line = self._port_line.decode(errors="replace").strip()
         if not line.isdigit() or not 0 < int(line) < 65536:

@@ -111,10 +111,12 @@ class Capture:
 class ProgramError(Exception):
     """The program raised; `tail` is the end of its own traceback."""
 
-    def __init__(self, message: str, tail: str, settings_error: bool = False):
+    def __init__(self, message: str, tail: str, settings_error: bool = False, registered: list[str] | None = None):
         super().__init__(message)
         self.tail = tail
         self.settings_error = settings_error
+        self.registered = registered or []
+        """URNs registered before the failure (the root stack, at least, for a program that started)."""
 
 
 class RecordingMonitor(mocks.MockMonitor):
@@ -277,12 +279,15 @@ def run_program(program_dir: str | Path, main: str | Path, project: str, stack: 
         if gc_was_enabled:
             gc.enable()
     seconds = time.perf_counter() - started
+    registered = [r.urn for r in monitor.records_in_order()]
     if error:
-        raise _program_error(error[0], program_dir) from None
+        failure = _program_error(error[0], program_dir)
+        failure.registered = registered
+        raise failure from None
     logged = [d for d in monitor.diagnostics if d.severity == "error"]
     if logged:
         raise ProgramError(logged[0].message.splitlines()[0] if logged[0].message else "program logged an error",
-                           logged[0].message)
+                           logged[0].message, registered=registered)
     return Capture(project, stack, mode, program_dir, monitor.records_in_order(), monitor.stack_outputs,
                    monitor.diagnostics, seconds)
 

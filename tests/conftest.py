@@ -1,0 +1,67 @@
+"""Shared test helpers: the repository, fixture programs and packs, and a CLI runner."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Callable
+
+import pytest
+import yaml
+
+from preflight.analyzer import PolicyPack
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "tests" / "fixtures"
+COMPONENT_PROGRAM = FIXTURES / "component_program"
+BASIC_PACK = FIXTURES / "packs" / "basic"
+
+
+def run_cli(*args: str, cwd: Path = REPO, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+    """Runs `python -m preflight ...` as a user would."""
+    return subprocess.run([sys.executable, "-m", "preflight", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def source_line(path: Path, needle: str) -> int:
+    """1-based line of the first line of `path` containing `needle`."""
+    for number, line in enumerate(path.read_text().splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
+@pytest.fixture(scope="session")
+def basic_pack():
+    """The fixture pack, started once and shared (each check re-configures it)."""
+    with PolicyPack(BASIC_PACK) as pack:
+        yield pack
+
+
+@pytest.fixture
+def baseline_project(tmp_path: Path) -> Callable[..., Path]:
+    """A copy of the baseline program whose dev stack file and roster a test may change.
+
+    `make(config_changes, roster=None, drop=())` merges `config_changes` into a copy of
+    stacks/Pulumi.dev.yaml (None removes a key) and returns the project directory.
+    """
+
+    def make(config_changes: dict | None = None, roster: str | None = None, drop: tuple[str, ...] = ()) -> Path:
+        project = tmp_path / "baseline"
+        (project / "stacks").mkdir(parents=True)
+        shutil.copy(REPO / "Pulumi.yaml", project / "Pulumi.yaml")
+        shutil.copy(REPO / "__main__.py", project / "__main__.py")
+        (project / "components").symlink_to(REPO / "components")
+        stack = yaml.safe_load((REPO / "stacks" / "Pulumi.dev.yaml").read_text())
+        for key, value in (config_changes or {}).items():
+            stack["config"][key] = value
+        for key in drop:
+            stack["config"].pop(key, None)
+        (project / "stacks" / "Pulumi.dev.yaml").write_text(yaml.safe_dump(stack, sort_keys=False))
+        (project / "stacks" / "people.yaml").write_text(roster if roster is not None else
+                                                         (REPO / "stacks" / "people.yaml").read_text())
+        return project
+
+    return make
