@@ -24,7 +24,7 @@ import traceback
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Callable, Literal
 from urllib.parse import unquote, urlparse
 
 from google.protobuf import empty_pb2
@@ -243,10 +243,14 @@ class RecordingEngine:
             self.sink.append(Diagnostic(severity, request.message, request.urn))
 
 
-def run_program(program_dir: str | Path, main: str | Path, project: str, stack: str, config: dict[str, str],
-                secret_keys: frozenset[str] = frozenset(), mode: Mode = "preview",
+def run_program(program_dir: str | Path, main: str | Path | Callable[[], None], project: str, stack: str,
+                config: dict[str, str], secret_keys: frozenset[str] = frozenset(), mode: Mode = "preview",
                 organization: str = "organization") -> Capture:
-    """Runs the program once in a fresh Pulumi context and returns what it registered."""
+    """Runs the program once in a fresh Pulumi context and returns what it registered.
+
+    `main` is the program's entry (a `__main__.py` or its directory) or, for tests, a function
+    that constructs resources.
+    """
     program_dir = Path(program_dir).resolve()
     monitor = RecordingMonitor(program_dir, mode, config, secret_keys)
     started = time.perf_counter()
@@ -263,7 +267,8 @@ def run_program(program_dir: str | Path, main: str | Path, project: str, stack: 
         loop = asyncio.new_event_loop()
         try:
             with _program_environment(program_dir):
-                loop.run_until_complete(run_in_stack(lambda: runpy.run_path(str(main), run_name="__main__")))
+                entry = main if callable(main) else (lambda: runpy.run_path(str(main), run_name="__main__"))
+                loop.run_until_complete(run_in_stack(entry))
         except BaseException as exn:  # noqa: BLE001 reported to the caller with the program's traceback
             error.append(exn)
         finally:

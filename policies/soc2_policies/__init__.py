@@ -9,7 +9,28 @@ PACK_NAME = "soc2-baseline"
 PACK_VERSION = "0.1.0"
 PACK_DESCRIPTION = "SOC 2 controls for AWS, GitHub and Datadog, mapped to the 2017 Trust Services Criteria"
 
-SERVICE_MODULES = ("aws_s3",)
+SERVICE_MODULES = (
+    "aws_rds",
+    "aws_elb",
+    "aws_s3",
+    "aws_kms",
+    "aws_iam",
+    "aws_ec2",
+    "aws_cloudtrail",
+    "aws_cloudwatch",
+    "aws_sns",
+    "aws_guardduty",
+    "aws_securityhub",
+    "aws_config",
+    "aws_inspector",
+    "aws_backup",
+    "aws_secretsmanager",
+    "aws_acm",
+    "aws_wafv2",
+    "datadog",
+    "github",
+    "pulumi_secrets",
+)
 
 
 def all_policies() -> list[Any]:

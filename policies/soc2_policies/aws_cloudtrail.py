@@ -1,0 +1,5 @@
+"""CloudTrail."""
+
+from __future__ import annotations
+
+POLICIES: list = []

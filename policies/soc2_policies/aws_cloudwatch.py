@@ -1,0 +1,5 @@
+"""CloudWatch: log groups, alarms and CIS metric filters."""
+
+from __future__ import annotations
+
+POLICIES: list = []

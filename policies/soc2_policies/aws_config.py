@@ -1,0 +1,5 @@
+"""AWS Config."""
+
+from __future__ import annotations
+
+POLICIES: list = []

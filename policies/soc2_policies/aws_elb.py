@@ -1,0 +1,5 @@
+"""Load balancers (ALB and classic ELB): load balancers, listeners, target groups."""
+
+from __future__ import annotations
+
+POLICIES: list = []

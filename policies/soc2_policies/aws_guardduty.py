@@ -1,0 +1,5 @@
+"""GuardDuty."""
+
+from __future__ import annotations
+
+POLICIES: list = []

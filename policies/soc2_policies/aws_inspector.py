@@ -1,0 +1,5 @@
+"""Inspector v2."""
+
+from __future__ import annotations
+
+POLICIES: list = []

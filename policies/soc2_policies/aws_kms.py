@@ -1,0 +1,5 @@
+"""KMS: customer-managed keys and aliases."""
+
+from __future__ import annotations
+
+POLICIES: list = []

@@ -1,0 +1,5 @@
+"""Secrets Manager."""
+
+from __future__ import annotations
+
+POLICIES: list = []

@@ -1,0 +1,5 @@
+"""Security Hub."""
+
+from __future__ import annotations
+
+POLICIES: list = []

@@ -1,0 +1,5 @@
+"""SNS: topics, topic policies and subscriptions."""
+
+from __future__ import annotations
+
+POLICIES: list = []

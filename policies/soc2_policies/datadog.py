@@ -1,0 +1,5 @@
+"""Datadog monitors."""
+
+from __future__ import annotations
+
+POLICIES: list = []

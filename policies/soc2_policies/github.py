@@ -1,0 +1,5 @@
+"""GitHub: repositories, branch protection, rulesets and organization settings."""
+
+from __future__ import annotations
+
+POLICIES: list = []
