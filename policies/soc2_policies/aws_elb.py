@@ -2,4 +2,162 @@
 
 from __future__ import annotations
 
-POLICIES: list = []
+from typing import Any, Iterable, Mapping
+
+from .checks import flag_on, list_schema, shown
+from .framework import Resource, Soc2ResourcePolicy, Soc2StackPolicy, Stack
+
+BALANCERS = ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"]
+LISTENERS = ["aws:lb/listener:Listener", "aws:alb/listener:Listener"]
+TARGET_GROUPS = ["aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup"]
+CLASSIC = ["aws:elb/loadBalancer:LoadBalancer"]
+ENCRYPTION = ["aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+              "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"]
+TLS12_POLICIES = [
+    "ELBSecurityPolicy-TLS13-1-2-2021-06", "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+    "ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06", "ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06",
+    "ELBSecurityPolicy-TLS13-1-3-2021-06", "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
+    "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04", "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
+    "ELBSecurityPolicy-TLS-1-2-2017-01", "ELBSecurityPolicy-TLS-1-2-Ext-2018-06", "ELBSecurityPolicy-FS-1-2-2019-08",
+    "ELBSecurityPolicy-FS-1-2-Res-2019-08", "ELBSecurityPolicy-FS-1-2-Res-2020-10",
+]
+ENCRYPTED_PROTOCOLS = {"HTTPS", "TLS"}
+
+
+def _application(r: Resource) -> bool:
+    return r.get("loadBalancerType") in (None, "application")
+
+
+def _drop_invalid_headers(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
+    if _application(r) and r.get("dropInvalidHeaderFields") is not True:
+        yield f"dropInvalidHeaderFields is {shown(r.get('dropInvalidHeaderFields'))}: malformed headers reach targets"
+
+
+def _desync(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
+    mode = r.get("desyncMitigationMode") or "defensive"  # the AWS default
+    if _application(r) and mode not in config["modes"]:
+        yield f"desyncMitigationMode is {mode!r}; allowed: {', '.join(config['modes'])}"
+
+
+def _access_logs(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
+    if r.get("accessLogs.enabled") is not True:
+        yield "access logs are off (accessLogs.enabled is not true)"
+    elif not r.is_set("accessLogs.bucket"):
+        yield "access logs name no bucket"
+
+
+def _security_groups(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
+    if _application(r) and not r.is_set("securityGroups"):
+        yield "no security groups: the load balancer gets the VPC's default group"
+
+
+def _actions(r: Resource) -> list[Mapping[str, Any]]:
+    return [a for a in r.list("defaultActions") if isinstance(a, Mapping)]
+
+
+def _redirects_to_https(action: Mapping[str, Any]) -> bool:
+    redirect = action.get("redirect")
+    return action.get("type") == "redirect" and isinstance(redirect, Mapping) and redirect.get("protocol") == "HTTPS"
+
+
+def _encrypted(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
+    protocol = r.get("protocol")
+    if protocol in ENCRYPTED_PROTOCOLS or protocol in ("TCP", "UDP", "TCP_UDP", "GENEVE"):
+        return  # TCP passes TLS through untouched; it cannot be judged here
+    actions = _actions(r)
+    if not actions or not all(_redirects_to_https(a) for a in actions):
+        yield f"a {protocol or 'HTTP'} listener serves traffic instead of only redirecting to HTTPS"
+
+
+def _tls_policy(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
+    if r.get("protocol") not in ENCRYPTED_PROTOCOLS:
+        return
+    policy = r.get("sslPolicy")
+    if policy not in config["allowedPolicies"]:
+        shown_policy = "unset (AWS picks ELBSecurityPolicy-2016-08, which accepts TLS 1.0)" if policy is None else repr(policy)
+        yield f"sslPolicy is {shown_policy}; allowed: TLS 1.2+ policies in allowedPolicies"
+
+
+def _certificate(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
+    if r.get("protocol") in ENCRYPTED_PROTOCOLS and not r.is_set("certificateArn"):
+        yield f"the {r.get('protocol')} listener has no certificateArn"
+
+
+def _permanent_redirect(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
+    for action in _actions(r):
+        redirect = action.get("redirect")
+        if action.get("type") == "redirect" and isinstance(redirect, Mapping) and redirect.get("statusCode") != "HTTP_301":
+            yield f"the redirect uses {redirect.get('statusCode')!r}; HTTP_301 lets browsers remember HTTPS"
+
+
+def _health_check(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
+    if r.get("targetType") != "lambda" and r.get("healthCheck.enabled") is False:
+        yield "health checks are off (healthCheck.enabled is false)"
+
+
+def _classic_listeners(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
+    for index, listener in enumerate(r.list("listeners")):
+        protocol = str(listener.get("lbProtocol", "")).lower() if isinstance(listener, Mapping) else ""
+        if protocol in ("http", ""):
+            yield f"listeners[{index}] accepts plain {protocol.upper() or 'HTTP'}"
+
+
+def _logs_encrypted(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
+    encrypted = {bucket.urn for config in stack.of_type(*ENCRYPTION)
+                 if any(str(rule.get("applyServerSideEncryptionByDefault", {}).get("sseAlgorithm", "")) in
+                        ("AES256", "aws:kms", "aws:kms:dsse") for rule in config.list("rules") if isinstance(rule, Mapping)
+                        and isinstance(rule.get("applyServerSideEncryptionByDefault"), Mapping))
+                 for bucket in config.depends_on("bucket")}
+    for balancer in stack.of_type(*BALANCERS, *CLASSIC):
+        if balancer.peek("accessLogs.enabled") is not True:
+            continue
+        buckets = [b for b in balancer.depends_on("accessLogs") if b.type.startswith("aws:s3/bucket")]
+        if not buckets:
+            yield f"{balancer.name} writes access logs to a bucket this stack does not manage", balancer.urn
+        for bucket in buckets:
+            if bucket.urn not in encrypted:
+                yield f"{balancer.name} writes access logs to bucket {bucket.name}, which has no default encryption", balancer.urn
+
+
+def _policy(name: str, types: list[str], description: str, severity: str, criteria: list[str], remediation: str,
+            check: Any, config: dict[str, Any] | None = None) -> Soc2ResourcePolicy:
+    return Soc2ResourcePolicy(name=name, resource_types=types, description=description, severity=severity,
+                              criteria=criteria, remediation=remediation, check=check, config=config)
+
+
+POLICIES = [
+    _policy("elb-loadbalancer-drop-invalid-headers", BALANCERS, "Application load balancers drop invalid headers.",
+            "medium", ["CC6.6"], "Set drop_invalid_header_fields=True.", _drop_invalid_headers),
+    _policy("elb-loadbalancer-desync-mitigation", BALANCERS, "Load balancers mitigate HTTP desync attacks.",
+            "medium", ["CC6.6"], "Set desync_mitigation_mode to strictest (or defensive).", _desync,
+            {"modes": list_schema(["strictest", "defensive"], "Accepted desync mitigation modes.")}),
+    _policy("elb-loadbalancer-deletion-protection", BALANCERS, "Load balancers refuse deletion.", "medium",
+            ["A1.2", "CC6.5"], "Set enable_deletion_protection=True.",
+            flag_on("enableDeletionProtection", "the load balancer can be deleted")),
+    _policy("elb-loadbalancer-access-logs", BALANCERS, "Load balancers write access logs to S3.", "high", ["CC7.2"],
+            "Set access_logs={bucket, prefix, enabled: True} (TlsLoadBalancer does this).", _access_logs),
+    _policy("elb-loadbalancer-security-groups", BALANCERS, "Application load balancers have their own security groups.",
+            "low", ["CC6.6"], "Pass security_groups with a group that admits only 80 and 443.", _security_groups),
+    _policy("elb-listener-encrypted", LISTENERS, "Listeners serve HTTPS; plain HTTP listeners only redirect to HTTPS.",
+            "high", ["CC6.7"], "Use protocol HTTPS with a certificate, or make the HTTP listener's only default action "
+            "a redirect to HTTPS.", _encrypted),
+    _policy("elb-listener-tls-policy", LISTENERS, "HTTPS listeners negotiate TLS 1.2 or newer only.", "high", ["CC6.7"],
+            "Set ssl_policy to ELBSecurityPolicy-TLS13-1-2-2021-06 (or another TLS 1.2+ policy).", _tls_policy,
+            {"allowedPolicies": list_schema(TLS12_POLICIES, "Accepted TLS negotiation policies.")}),
+    _policy("elb-listener-certificate", LISTENERS, "HTTPS listeners present an ACM certificate.", "high", ["CC6.7"],
+            "Set certificate_arn to a validated ACM certificate.", _certificate),
+    _policy("elb-listener-redirect-permanent", LISTENERS, "HTTP to HTTPS redirects are permanent (301).", "low",
+            ["CC6.7"], "Set redirect.status_code = HTTP_301.", _permanent_redirect),
+    _policy("elb-targetgroup-health-check", TARGET_GROUPS, "Target groups health-check their targets.", "medium",
+            ["A1.1", "CC7.2"], "Leave health_check.enabled on and set a health check path.", _health_check),
+    _policy("elb-classic-access-logs", CLASSIC, "Classic load balancers write access logs to S3.", "medium", ["CC7.2"],
+            "Set access_logs={bucket, enabled: True}, or move to an application load balancer.", _access_logs),
+    _policy("elb-classic-encrypted-listeners", CLASSIC, "Classic load balancer listeners accept only HTTPS or SSL.",
+            "high", ["CC6.7"], "Set lb_protocol https (or ssl) with an ssl_certificate_id on every listener.",
+            _classic_listeners),
+    Soc2StackPolicy(
+        name="elb-loadbalancer-logs-encrypted-bucket", severity="high", criteria=["CC7.2", "C1.1"],
+        description="Load balancer access logs go to a bucket of this stack that encrypts by default.",
+        remediation="Send access logs to a SecureBucket created with sse_s3=True (ELB accepts only SSE-S3).",
+        check=_logs_encrypted),
+]

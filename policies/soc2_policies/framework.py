@@ -76,6 +76,18 @@ class Resource:
                 return default
         return value
 
+    def peek(self, path: str) -> Any:
+        """The raw value at `path`, unknown sentinel included, or None; never raises."""
+        value: Any = self.props
+        for part in path.split("."):
+            if isinstance(value, Mapping):
+                value = value.get(part)
+            elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+                value = value[int(part)]
+            else:
+                return None
+        return value
+
     def is_unknown(self, path: str) -> bool:
         try:
             self.get(path)
