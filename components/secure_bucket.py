@@ -61,7 +61,8 @@ class SecureBucket(pulumi.ComponentResource):
 
         bucket = aws.s3.Bucket(f"{name}-bucket", bucket=args.get("bucket_name"), object_lock_enabled=bool(lock),
                                force_destroy=False, tags=tags, opts=pulumi.ResourceOptions(parent=self, protect=True))
-        arn = pulumi.Output.from_input(f"arn:aws:s3:::{args['bucket_name']}") if args.get("bucket_name") else bucket.arn
+        # Built from the bucket's own output: known at preview when named, and it carries the dependency.
+        arn = bucket.bucket.apply(lambda physical: f"arn:aws:s3:::{physical}") if args.get("bucket_name") else bucket.arn
         aws.s3.BucketOwnershipControls(f"{name}-ownership", bucket=bucket.id,
                                        rule={"object_ownership": "BucketOwnerEnforced"}, opts=child)
         block = aws.s3.BucketPublicAccessBlock(f"{name}-public-access-block", bucket=bucket.id, block_public_acls=True,
