@@ -12,7 +12,7 @@ import pulumi
 import pulumi_aws as aws
 
 from .cis_alarms import CIS_FILTERS
-from .iam_documents import assume_role_policy, policy_document
+from .iam_documents import arn_from_name, assume_role_policy, policy_document
 from .secure_bucket import SecureBucket
 
 CIS_NAMESPACE = "CISBenchmark"
@@ -85,13 +85,15 @@ class AuditLogging(pulumi.ComponentResource):
                                             tags=tags, opts=pulumi.ResourceOptions(parent=self, protect=True))
         role = aws.iam.Role(f"{name}-trail-role", assume_role_policy=assume_role_policy("cloudtrail.amazonaws.com"),
                             tags=tags, opts=child)
+        log_group_arn = arn_from_name(log_group.name, "arn:aws:logs:{region}:{account}:log-group:{name}",
+                                      region=region, account=account)
         aws.iam.RolePolicy(f"{name}-trail-role-policy", role=role.id, policy=policy_document([{
             "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-            "Resource": pulumi.Output.concat(log_group.arn, ":*")}]), opts=child)
+            "Resource": pulumi.Output.concat(log_group_arn, ":*")}]), opts=child)
         trail = aws.cloudtrail.Trail(
             f"{name}-trail", name=trail_name, s3_bucket_name=bucket.bucket_name, is_multi_region_trail=True,
             include_global_service_events=True, enable_log_file_validation=True, enable_logging=True,
-            kms_key_id=args["kms_key_arn"], cloud_watch_logs_group_arn=pulumi.Output.concat(log_group.arn, ":*"),
+            kms_key_id=args["kms_key_arn"], cloud_watch_logs_group_arn=pulumi.Output.concat(log_group_arn, ":*"),
             cloud_watch_logs_role_arn=role.arn,
             event_selectors=[{"read_write_type": "All", "include_management_events": True}], tags=tags,
             opts=pulumi.ResourceOptions(parent=self, protect=True, depends_on=[bucket]))

@@ -91,7 +91,8 @@ class Baseline(pulumi.ComponentResource):
 
         network = Network(f"{prefix}-network", {
             "cidr": str(settings.network.cidr), "az_count": settings.network.az_count,
-            "flow_log_key_arn": logs_key.arn, "flow_log_retention_days": logging.flow_log_retention_days, "tags": tags,
+            "flow_log_key_arn": logs_key.arn, "flow_log_retention_days": logging.flow_log_retention_days,
+            "account_id": account, "region": region, "tags": tags,
         }, opts=child)
         lb_settings = settings.load_balancer
         balancer = TlsLoadBalancer(f"{prefix}-lb", {
@@ -121,7 +122,8 @@ class Baseline(pulumi.ComponentResource):
         alerts = settings.alerts
         endpoint = settings.alert_https_endpoint
         monitoring = Monitoring(f"{prefix}-monitoring", {
-            "topic_kms_key_arn": logs_key.arn, "account_id": account, "alert_emails": [str(e) for e in alerts.emails],
+            "topic_kms_key_arn": logs_key.arn, "account_id": account, "region": region,
+            "alert_emails": [str(e) for e in alerts.emails],
             "alert_https_endpoint": endpoint.get_secret_value() if endpoint else None,
             "load_balancer_arn_suffix": balancer.arn_suffix, "target_group_arn_suffix": balancer.target_group_arn_suffix,
             "db_instance_identifier": database.instance_identifier,
@@ -146,6 +148,7 @@ class Baseline(pulumi.ComponentResource):
             "security_contact": str(gh.security_contact), "required_reviews": gh.required_reviews,
             "code_owners": list(gh.code_owners), "roster": roster,
             "manage_organization_settings": gh.manage_organization_settings,
+            "require_signed_commits": gh.require_signed_commits,
             "repositories": [RepositorySpec(name=r.name, description=r.description, visibility=r.visibility,
                                             default_branch=r.default_branch,
                                             required_status_checks=list(r.required_status_checks),

@@ -187,6 +187,8 @@ class GitHubSettings(Settings):
     """Managed repositories, each private by default and protected."""
     manage_organization_settings: bool = setting(True, allowed="true or false")
     """Manage org-wide settings (needs an org owner token)."""
+    require_signed_commits: bool = setting(True, allowed="true or false")
+    """Accept only signed commits on protected branches."""
 
 
 class AccessSettings(Settings):

@@ -70,7 +70,7 @@ class GitHubOrganizationArgs(TypedDict):
     manage_organization_settings: NotRequired[bool]
     """Manage org-wide settings (needs an owner token; default true)."""
     require_signed_commits: NotRequired[bool]
-    """Require signed commits on default branches (default false)."""
+    """Require signed commits on default branches (default true)."""
 
 
 class GitHubOrganization(pulumi.ComponentResource):
@@ -138,7 +138,7 @@ class GitHubOrganization(pulumi.ComponentResource):
         github.BranchProtection(
             f"{prefix}-protection", repository_id=repo.node_id, pattern=branch, enforce_admins=True,
             allows_force_pushes=False, allows_deletions=False, require_conversation_resolution=True,
-            required_linear_history=True, require_signed_commits=args.get("require_signed_commits", False),
+            required_linear_history=True, require_signed_commits=args.get("require_signed_commits", True),
             required_status_checks=[{"strict": True, "contexts": spec.get("required_status_checks", ["preflight"])}],
             required_pull_request_reviews=[{
                 "required_approving_review_count": args["required_reviews"], "dismiss_stale_reviews": True,

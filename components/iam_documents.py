@@ -32,3 +32,14 @@ def deny_insecure_transport(bucket_arn: pulumi.Input[str]) -> dict[str, Any]:
         "Resource": [bucket_arn, pulumi.Output.concat(bucket_arn, "/*")],
         "Condition": {"Bool": {"aws:SecureTransport": "false"}},
     }
+
+
+def arn_from_name(name: pulumi.Output[str], template: str, **parts: pulumi.Input[str]) -> pulumi.Output[str]:
+    """An ARN built from a resource's own name output, e.g. "arn:aws:sns:{region}:{account}:{name}".
+
+    Known at preview when the name is (so policy documents that use it can be checked offline),
+    and it keeps the dependency on the resource, unlike a string formatted by hand.
+    """
+    keys = list(parts)
+    return pulumi.Output.all(name, *parts.values()).apply(
+        lambda values: template.format(name=values[0], **dict(zip(keys, values[1:]))))

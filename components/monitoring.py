@@ -12,7 +12,7 @@ from typing import NotRequired, TypedDict
 import pulumi
 import pulumi_aws as aws
 
-from .iam_documents import policy_document
+from .iam_documents import arn_from_name, policy_document
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,8 @@ class MonitoringArgs(TypedDict):
     """Customer-managed key for the alert topic (its policy must admit CloudWatch and EventBridge)."""
     account_id: pulumi.Input[str]
     """Account allowed to publish to the topic."""
+    region: str
+    """Region of the topic, for its ARN (known at preview, so the topic policy can be checked offline)."""
     alert_emails: list[str]
     """Addresses subscribed to the alert topic."""
     load_balancer_arn_suffix: pulumi.Input[str]
@@ -74,19 +76,22 @@ class Monitoring(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         limits = args.get("thresholds", Thresholds())
 
-        topic = aws.sns.Topic(f"{name}-alerts", kms_master_key_id=args["topic_kms_key_arn"], tags=tags, opts=child)
-        aws.sns.TopicPolicy(f"{name}-alerts-policy", arn=topic.arn, policy=policy_document([
+        topic = aws.sns.Topic(f"{name}-alerts", name=f"{name}-alerts", kms_master_key_id=args["topic_kms_key_arn"],
+                              tags=tags, opts=child)
+        topic_arn = arn_from_name(topic.name, "arn:aws:sns:{region}:{account}:{name}", region=args["region"],
+                                  account=args["account_id"])
+        aws.sns.TopicPolicy(f"{name}-alerts-policy", arn=topic_arn, policy=policy_document([
             {"Sid": "AlarmsAndEventsPublish", "Effect": "Allow",
              "Principal": {"Service": ["cloudwatch.amazonaws.com", "events.amazonaws.com"]},
-             "Action": "sns:Publish", "Resource": topic.arn,
+             "Action": "sns:Publish", "Resource": topic_arn,
              "Condition": {"StringEquals": {"aws:SourceAccount": args["account_id"]}}},
             {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "sns:Publish",
-             "Resource": topic.arn, "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+             "Resource": topic_arn, "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
         ]), opts=child)
         for index, email in enumerate(args["alert_emails"]):
-            aws.sns.TopicSubscription(f"{name}-email-{index}", topic=topic.arn, protocol="email", endpoint=email, opts=child)
+            aws.sns.TopicSubscription(f"{name}-email-{index}", topic=topic_arn, protocol="email", endpoint=email, opts=child)
         if args.get("alert_https_endpoint"):
-            aws.sns.TopicSubscription(f"{name}-pager", topic=topic.arn, protocol="https",
+            aws.sns.TopicSubscription(f"{name}-pager", topic=topic_arn, protocol="https",
                                       endpoint=pulumi.Output.secret(args["alert_https_endpoint"]),
                                       endpoint_auto_confirms=True, opts=child)
 
@@ -102,14 +107,14 @@ class Monitoring(pulumi.ComponentResource):
                 f"{name}-{signal.key}", alarm_description=signal.summary, namespace=signal.namespace,
                 metric_name=signal.metric, dimensions=dims, period=60, evaluation_periods=5, datapoints_to_alarm=3,
                 comparison_operator=signal.comparison, threshold=signal.threshold, treat_missing_data=signal.missing,
-                alarm_actions=[topic.arn], ok_actions=[topic.arn], tags=tags, opts=child, **statistic)
+                alarm_actions=[topic_arn], ok_actions=[topic_arn], tags=tags, opts=child, **statistic)
             alarms.append(alarm.name)
         dashboard = aws.cloudwatch.Dashboard(f"{name}-dashboard", dashboard_name=f"{name}-soc2",
                                              dashboard_body=_dashboard(lb, lb_targets, db), opts=child)
         if args.get("datadog_notify"):
             self._datadog(name, limits, args)
 
-        self.topic_arn = topic.arn
+        self.topic_arn = topic_arn
         self.alarm_names = pulumi.Output.all(*alarms)
         self.dashboard_name = dashboard.dashboard_name
         self.register_outputs({"topic_arn": self.topic_arn, "alarm_names": self.alarm_names})

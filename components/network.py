@@ -12,7 +12,7 @@ from typing import NotRequired, TypedDict
 import pulumi
 import pulumi_aws as aws
 
-from .iam_documents import assume_role_policy, policy_document
+from .iam_documents import arn_from_name, assume_role_policy, policy_document
 
 
 class NetworkArgs(TypedDict):
@@ -24,6 +24,10 @@ class NetworkArgs(TypedDict):
     """KMS key that encrypts the flow log group."""
     flow_log_retention_days: pulumi.Input[int]
     """Days flow logs are kept."""
+    account_id: NotRequired[pulumi.Input[str]]
+    """With region: the flow log role's policy names the log group's ARN, known at preview."""
+    region: NotRequired[str]
+    """Region of the log group, for its ARN."""
     tags: NotRequired[dict[str, str]]
     """Tags for every resource."""
 
@@ -78,7 +82,7 @@ class Network(pulumi.ComponentResource):
         aws.iam.RolePolicy(f"{name}-flow-logs-policy", role=role.id, policy=policy_document([{
             "Effect": "Allow",
             "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-            "Resource": pulumi.Output.concat(log_group.arn, ":*"),
+            "Resource": pulumi.Output.concat(_log_group_arn(log_group, args), ":*"),
         }]), opts=pulumi.ResourceOptions(parent=self))
         aws.ec2.FlowLog(f"{name}-flow-log", vpc_id=vpc.id, traffic_type="ALL", log_destination_type="cloud-watch-logs",
                         log_destination=log_group.arn, iam_role_arn=role.arn, max_aggregation_interval=60, tags=tags,
@@ -91,3 +95,10 @@ class Network(pulumi.ComponentResource):
         self.flow_log_group_name = log_group.name
         self.register_outputs({"vpc_id": self.vpc_id, "public_subnet_ids": self.public_subnet_ids,
                                "private_subnet_ids": self.private_subnet_ids})
+
+
+def _log_group_arn(log_group: aws.cloudwatch.LogGroup, args: NetworkArgs) -> pulumi.Output[str]:
+    if "account_id" in args and "region" in args:
+        return arn_from_name(log_group.name, "arn:aws:logs:{region}:{account}:log-group:{name}",
+                             region=args["region"], account=args["account_id"])
+    return log_group.arn

@@ -3,11 +3,13 @@
     python docs/generate.py          # rewrite the generated parts
     python docs/generate.py --check  # exit 1 if any generated part is stale (the tests do this)
 
-Generated parts: the settings table in README.md (from components/baseline_settings.py).
+Generated parts: the settings table in README.md (from components/baseline_settings.py) and
+docs/components.md (from the components' Args TypedDicts, docstrings and outputs).
 """
 
 from __future__ import annotations
 
+import ast
 import json
 import sys
 from pathlib import Path
@@ -65,8 +67,113 @@ def settings_table() -> str:
     return "\n".join(lines) + "\n"
 
 
+COMPONENT_MODULES = ("network", "encryption_key", "secure_bucket", "database", "load_balancer", "monitoring",
+                     "access_control", "github_organization", "audit_logging", "backups", "threat_detection", "baseline")
+
+
+def _docstring_after(body: list[ast.stmt], index: int) -> str:
+    following = body[index + 1] if index + 1 < len(body) else None
+    if isinstance(following, ast.Expr) and isinstance(following.value, ast.Constant) and isinstance(following.value.value, str):
+        return " ".join(following.value.value.split())
+    return ""
+
+
+def _fields(cls: ast.ClassDef) -> list[tuple[str, str, str]]:
+    """(name, annotation, docstring) of each annotated field."""
+    return [(node.target.id, ast.unparse(node.annotation), _docstring_after(cls.body, i))
+            for i, node in enumerate(cls.body) if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)]
+
+
+def _type_token(cls: ast.ClassDef) -> str:
+    for node in ast.walk(cls):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "__init__" \
+                and node.args and isinstance(node.args[0], ast.Constant):
+            return str(node.args[0].value)
+    return ""
+
+
+def components_doc() -> str:
+    lines = ["# Components", "",
+             "Generated from `components/` by `python docs/generate.py`; do not edit by hand.", "",
+             "Each component is a `pulumi.ComponentResource` whose defaults already comply. Arguments are a",
+             "TypedDict; optional arguments are `NotRequired`, and weakening a default takes an explicit argument",
+             "that the policy pack then sees. Children are named `<name>-<role>` and parented to the component.", ""]
+    for module in COMPONENT_MODULES:
+        tree = ast.parse((ROOT / "components" / f"{module}.py").read_text())
+        classes = {c.name: c for c in tree.body if isinstance(c, ast.ClassDef)}
+        for name, cls in classes.items():
+            if not any(isinstance(b, ast.Attribute) and b.attr == "ComponentResource" for b in cls.bases):
+                continue
+            lines += [f"## `{name}` (`components/{module}.py`)", "", f"Type token: `{_type_token(cls)}`.", "",
+                      " ".join((ast.get_docstring(cls) or ast.get_docstring(tree) or "").split()), ""]
+            args = classes.get(f"{name}Args")
+            if args is not None:
+                lines += ["| Argument | Type | Meaning and default |", "|---|---|---|"]
+                for field, annotation, doc in _fields(args):
+                    lines.append(f"| `{field}` | `{annotation.replace('|', '&#124;')}` | {doc} |")
+                lines.append("")
+            outputs = [f"`{f}`" for f, annotation, _ in _fields(cls) if annotation.startswith("pulumi.Output")]
+            if outputs:
+                lines += ["Outputs: " + ", ".join(outputs) + ".", ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+SERVICE_TITLES = {"rds": "RDS", "elb": "Load balancers", "s3": "S3", "kms": "KMS", "iam": "IAM", "ec2": "EC2 and VPC",
+                  "cloudtrail": "CloudTrail", "cloudwatch": "CloudWatch", "sns": "SNS", "guardduty": "GuardDuty",
+                  "securityhub": "Security Hub", "config": "AWS Config", "inspector": "Inspector", "backup": "AWS Backup",
+                  "secretsmanager": "Secrets Manager", "acm": "ACM", "wafv2": "WAF", "datadog": "Datadog",
+                  "github": "GitHub", "pulumi": "Secrets in any resource"}
+
+
+def _config_text(schema: dict[str, Any]) -> str:
+    parts = []
+    for key, spec in schema.items():
+        if key == "waivers":
+            continue
+        default = json.dumps(spec.get("default"))
+        parts.append(f"`{key}` (default `{default}`): {spec.get('description', '')}".strip())
+    return "<br>".join(parts) or "waivers only"
+
+
+def policy_catalog() -> str:
+    from soc2_policies import PACK_NAME, PACK_VERSION, all_policies
+    from soc2_policies.framework import Soc2StackPolicy
+
+    policies = all_policies()
+    by_service: dict[str, list[Any]] = {}
+    for policy in policies:
+        by_service.setdefault(policy.name.split("-")[0], []).append(policy)
+    stack_count = sum(isinstance(p, Soc2StackPolicy) for p in policies)
+    lines = ["# Policy catalog", "",
+             f"Generated from `policies/` by `python docs/generate.py`; do not edit by hand. Pack `{PACK_NAME}` "
+             f"v{PACK_VERSION}: {len(policies)} policies ({len(policies) - stack_count} resource, {stack_count} stack).",
+             "",
+             "Enforcement is mandatory for high and critical severity and advisory otherwise; any policy's level can be "
+             "changed in the policy config (`{\"<policy>\": \"advisory\"}`). Every policy also accepts `waivers`: a "
+             "list of `{resource, justification, owner, expires}` objects, where `resource` is a URN or a glob over the "
+             "resource name or URN, and `expires` is `YYYY-MM-DD`. A waived finding is reported as advisory with a "
+             "`[waived]` message; once the waiver expires, the finding is reported at the policy's own level.", "",
+             "| Service | Policies |", "|---|---|"]
+    lines += [f"| {SERVICE_TITLES.get(s, s)} | {len(ps)} |" for s, ps in by_service.items()]
+    for service, service_policies in by_service.items():
+        lines += ["", f"## {SERVICE_TITLES.get(service, service)}", ""]
+        for p in service_policies:
+            kind = "stack" if isinstance(p, Soc2StackPolicy) else "resource: " + ", ".join(
+                f"`{t}`" for t in sorted(p.resource_types))
+            lines += [f"### `{p.name}`", "",
+                      f"- **Checks:** {p.description}",
+                      f"- **Applies to:** {kind}",
+                      f"- **Severity:** {p.severity.value}; **enforcement:** {p.enforcement_level.value}",
+                      f"- **SOC 2 criteria:** {', '.join(p.criteria)}",
+                      f"- **Remediation:** {p.remediation_steps}",
+                      f"- **Config:** {_config_text(p.config_schema.properties)}", ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
 GENERATED: dict[tuple[str, str], Callable[[], str]] = {
     ("README.md", "settings-table"): settings_table,
+    ("docs/components.md", ""): components_doc,
+    ("docs/policies.md", ""): policy_catalog,
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -10,8 +11,15 @@ from typing import Callable
 
 import pytest
 import yaml
+from hypothesis import settings
 
 from preflight.analyzer import PolicyPack
+
+# CI runs the fuzz tests derandomized, so a red build always reproduces; HYPOTHESIS_PROFILE=fuzz
+# samples widely for hunting (e.g. before a release).
+settings.register_profile("ci", derandomize=True, database=None, max_examples=75, deadline=None)
+settings.register_profile("fuzz", max_examples=2000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"

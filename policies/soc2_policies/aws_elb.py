@@ -34,7 +34,7 @@ def _drop_invalid_headers(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
 
 
 def _desync(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
-    mode = r.get("desyncMitigationMode") or "defensive"  # the AWS default
+    mode = r.str("desyncMitigationMode") or "defensive"  # the AWS default
     if _application(r) and mode not in config["modes"]:
         yield f"desyncMitigationMode is {mode!r}; allowed: {', '.join(config['modes'])}"
 
@@ -61,7 +61,7 @@ def _redirects_to_https(action: Mapping[str, Any]) -> bool:
 
 
 def _encrypted(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
-    protocol = r.get("protocol")
+    protocol = r.str("protocol")
     if protocol in ENCRYPTED_PROTOCOLS or protocol in ("TCP", "UDP", "TCP_UDP", "GENEVE"):
         return  # TCP passes TLS through untouched; it cannot be judged here
     actions = _actions(r)
@@ -70,7 +70,7 @@ def _encrypted(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
 
 
 def _tls_policy(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
-    if r.get("protocol") not in ENCRYPTED_PROTOCOLS:
+    if r.str("protocol") not in ENCRYPTED_PROTOCOLS:
         return
     policy = r.get("sslPolicy")
     if policy not in config["allowedPolicies"]:
@@ -79,7 +79,7 @@ def _tls_policy(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
 
 
 def _certificate(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
-    if r.get("protocol") in ENCRYPTED_PROTOCOLS and not r.is_set("certificateArn"):
+    if r.str("protocol") in ENCRYPTED_PROTOCOLS and not r.is_set("certificateArn"):
         yield f"the {r.get('protocol')} listener has no certificateArn"
 
 

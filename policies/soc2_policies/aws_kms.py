@@ -18,7 +18,7 @@ SYMMETRIC = {None, "SYMMETRIC_DEFAULT"}
 
 
 def _rotation(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
-    if r.get("customerMasterKeySpec") not in SYMMETRIC or r.get("keyUsage") not in (None, "ENCRYPT_DECRYPT"):
+    if r.str("customerMasterKeySpec") not in SYMMETRIC or r.str("keyUsage") not in (None, "ENCRYPT_DECRYPT"):
         return  # AWS rotates only symmetric encryption keys
     if r.get("enableKeyRotation") is not True:
         yield f"automatic rotation is off: enableKeyRotation is {shown(r.get('enableKeyRotation'))}"
@@ -73,7 +73,8 @@ def _customer_managed(stack: Stack, config: Mapping[str, Any]) -> Iterable[tuple
             keys = _keys_behind(resource, path.split(".")[0])
             if keys:
                 for key in keys:
-                    if key.peek("enableKeyRotation") is not True and key.peek("customerMasterKeySpec") in SYMMETRIC:
+                    spec = key.peek("customerMasterKeySpec")
+                    if key.peek("enableKeyRotation") is not True and (spec is None or spec == "SYMMETRIC_DEFAULT"):
                         yield f"{path} uses key {key.name}, whose rotation is off", resource.urn
             elif isinstance(value, str) and "alias/aws/" in value:
                 yield f"{path} uses the AWS-managed key {value}; use a customer-managed key", resource.urn

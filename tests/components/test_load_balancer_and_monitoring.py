@@ -75,7 +75,7 @@ def test_weakening_the_tls_policy_or_deletion_protection_is_visible():
 
 
 def build_monitoring(**extra) -> None:
-    Monitoring("mon", {"topic_kms_key_arn": KEY_ARN, "account_id": "123456789012",
+    Monitoring("mon", {"topic_kms_key_arn": KEY_ARN, "account_id": "123456789012", "region": "us-east-1",
                        "alert_emails": ["oncall@example.com", "leads@example.com"],
                        "load_balancer_arn_suffix": "app/web/1", "target_group_arn_suffix": "targetgroup/web/2",
                        "db_instance_identifier": "app-db", **extra})

@@ -10,23 +10,10 @@ import pkgutil
 import pytest
 
 import tests.policies as case_package
-from preflight.analyzer import PolicyPack
-from tests.policies.harness import REPO, Case, analyze, violations
+from tests.policies.harness import Case, analyze, violations
 
 CASES: list[Case] = [case for info in pkgutil.iter_modules(case_package.__path__) if info.name.startswith("cases_")
                      for case in importlib.import_module(f"tests.policies.{info.name}").CASES]
-
-
-@pytest.fixture(scope="session")
-def soc2_pack():
-    with PolicyPack(REPO / "policies") as pack:
-        yield pack
-
-
-@pytest.fixture(scope="session")
-def pack_policies(soc2_pack):
-    soc2_pack.connect()
-    return {p.name: p for p in soc2_pack.info().policies}
 
 
 _analyzed: dict[tuple, list] = {}
