@@ -28,6 +28,7 @@ from typing import Any, Callable, Literal
 from urllib.parse import unquote, urlparse
 
 from google.protobuf import empty_pb2
+from pulumi import Output
 from pulumi.runtime import mocks, settings
 from pulumi.runtime import config as runtime_config
 from pulumi.runtime.proto import engine_pb2, resource_pb2
@@ -198,11 +199,16 @@ class RecordingMonitor(mocks.MockMonitor):
     def _answer(self, record: ResourceRecord) -> tuple[str, dict[str, Any]]:
         if self.mode == "preview":
             return "", dict(record.inputs)  # a create in preview: inputs known, computed outputs unknown
-        physical_id = _synthetic_id(record)
         outputs = dict(record.inputs)
-        if record.type.startswith("aws:") and _has_output(record.type, "arn") and "arn" not in outputs:
-            outputs["arn"] = _synthetic_arn(record, self.config.get("aws:region", "us-east-1"))
-        return physical_id, outputs
+        if record.type.startswith("random:"):
+            outputs = {**_synthetic_random(record), **outputs}
+        if record.type == "aws:acm/certificate:Certificate":
+            outputs = {**_synthetic_validation(record), **outputs}
+        region = self.config.get("aws:region", "us-east-1")
+        for name in _string_outputs(record.type):
+            if name not in outputs:
+                outputs[name] = _synthetic_string(record, name, region)
+        return _synthetic_id(record), outputs
 
     def _default_provider(self, type_: str, version: str) -> str:
         package = type_.split(":")[0]
@@ -395,16 +401,63 @@ def _synthetic_arn(record: ResourceRecord, region: str) -> str:
     return f"arn:aws:{module}:{region}:{PLACEHOLDER_ACCOUNT}:{kind}/{name}"
 
 
+def _synthetic_random(record: ResourceRecord) -> dict[str, Any]:
+    """Deterministic stand-ins for the random provider's results, so programs can use them."""
+    digest = hashlib.sha256(record.urn.encode()).hexdigest()
+    length = record.inputs.get("length") if isinstance(record.inputs.get("length"), int) else 16
+    width = record.inputs.get("byteLength") if isinstance(record.inputs.get("byteLength"), int) else 8
+    text = (digest * 4)[:length]
+    return {"hex": digest[: 2 * width], "b64Std": digest[: 2 * width], "b64Url": digest[: 2 * width],
+            "dec": str(int(digest[: 2 * width], 16)), "result": props.secret(text)
+            if record.type.endswith("randomPassword:RandomPassword") else text, "id": digest[:16]}
+
+
+def _synthetic_validation(record: ResourceRecord) -> dict[str, Any]:
+    """The DNS records ACM asks for, shaped as the provider returns them."""
+    domain = record.inputs.get("domainName") if isinstance(record.inputs.get("domainName"), str) else record.name
+    token = hashlib.sha256(record.urn.encode()).hexdigest()
+    return {"domainValidationOptions": [{"domainName": domain, "resourceRecordName": f"_{token[:32]}.{domain}.",
+                                         "resourceRecordType": "CNAME",
+                                         "resourceRecordValue": f"_{token[32:]}.acm-validations.aws."}],
+            "status": "ISSUED"}
+
+
+def _synthetic_string(record: ResourceRecord, output: str, region: str) -> str:
+    """A plausible value for a string output the provider computes (an ARN, an auto-name, an id)."""
+    if output == "arn" and record.type.startswith("aws:"):
+        return _synthetic_arn(record, region)
+    suffix = hashlib.sha256(f"{record.urn}:{output}".encode()).hexdigest()[:7]
+    if output in ("name", "bucket"):
+        return f"{record.name}-{suffix}"  # the engine's auto-naming shape
+    return f"{record.name}-{output}-{suffix}"
+
+
 @lru_cache(maxsize=None)
-def _has_output(type_: str, name: str) -> bool:
-    """Whether the SDK class for `type_` declares output `name` (so synthesized values are real outputs)."""
-    package, rest, class_name = type_.split(":")
-    module = rest.split("/")[0]
+def _string_outputs(type_: str) -> tuple[str, ...]:
+    """The identifier-like string outputs the SDK class for `type_` declares, for resolved mode."""
+    parts = type_.split(":")
+    if len(parts) != 3 or parts[0] == "pulumi":
+        return ()
+    package, module = parts[0], parts[1].split("/")[0]
     try:
         python_module = importlib.import_module(f"pulumi_{package.replace('-', '_')}" +
                                                 ("" if module == "index" else f".{module}"))
     except ImportError:
-        return False
-    cls = getattr(python_module, class_name, None)
-    return isinstance(getattr(cls, name, None), property)
+        return ()
+    cls = getattr(python_module, parts[2], None)
+    names = []
+    for attribute in vars(cls).values() if cls is not None else ():
+        getter = getattr(attribute, "fget", None)
+        name = getattr(getter, "_pulumi_name", None)
+        if name and getter.__annotations__.get("return") == Output[str] and _identifier(name):
+            names.append(name)
+    return tuple(sorted(names))
+
+
+def _identifier(output: str) -> bool:
+    """Ids, ARNs, auto-names and addresses: what a deploy computes without deciding anything."""
+    return output in IDENTIFIER_OUTPUTS or output.endswith(("Id", "Arn", "ArnSuffix"))
+
+
+IDENTIFIER_OUTPUTS = {"id", "arn", "name", "bucket", "dnsName", "endpoint", "address", "fqdn", "slug", "hex", "etag"}
 

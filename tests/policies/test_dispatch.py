@@ -12,6 +12,7 @@ from preflight.analyzer import PolicyPack
 from preflight.capture import run_program
 from preflight.check import evaluate
 from preflight.project import load_project, load_stack_config
+from soc2_policies import PACK_VERSION
 from tests.conftest import FIXTURES, REPO
 
 SECRET_AWARE = {"pulumi-input-secrets-encrypted"}  # the SDK servicer unwraps secrets before policies see them
@@ -22,7 +23,9 @@ def diagnostics(pack, stack: str, mode: str):
     config = load_stack_config(project, stack)
     capture = run_program(project.directory, project.main, project.name, stack, config.values, config.secret_keys, mode)
     run = evaluate(pack, capture, project, config, {})
-    return {(d.policy, d.urn, d.message, d.enforcement_level) for d in run.diagnostics if d.policy not in SECRET_AWARE}
+    # pulumi_policy.PolicyPack always labels itself v0.0.1; the pack's servicer uses PulumiPolicy.yaml's version.
+    return {(d.policy, d.urn, d.message.replace("@v0.0.1", f"@v{PACK_VERSION}"), d.enforcement_level)
+            for d in run.diagnostics if d.policy not in SECRET_AWARE}
 
 
 @pytest.fixture(scope="module")

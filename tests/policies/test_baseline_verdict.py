@@ -1,0 +1,24 @@
+"""Both stacks of the real baseline pass the pack with zero mandatory violations, in both modes."""
+
+from __future__ import annotations
+
+import pytest
+
+from preflight.capture import run_program
+from preflight.check import evaluate
+from preflight.project import load_project, load_stack_config
+from preflight.results import findings_from
+from tests.conftest import REPO
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+@pytest.mark.parametrize("mode", ["preview", "resolved"])
+def test_the_baseline_is_compliant(soc2_pack, stack, mode):
+    project = load_project(REPO)
+    config = load_stack_config(project, stack)
+    capture = run_program(project.directory, project.main, project.name, stack, config.values, config.secret_keys, mode)
+    findings = findings_from(capture, [evaluate(soc2_pack, capture, project, config, {})])
+    assert [f for f in findings if f.blocking] == []
+    assert [(f.policy, f.detail) for f in findings if f.kind == "violation"] == []
+    # The only thing an offline check cannot know: whether the GitHub organization requires 2FA.
+    assert [(f.policy, f.kind) for f in findings] == [("github-organization-two-factor-required", "not-evaluated")]
