@@ -59,6 +59,21 @@ class PolicyMetadata:
     def schema(self) -> PolicySchema:
         return PolicySchema(self.name, self.enforcement_level, self.config_schema, tuple(self.required))
 
+    @property
+    def criteria(self) -> list[str]:
+        """Tags that are not `key:value` pairs: for SOC 2 packs, the Trust Services Criteria."""
+        return [t for t in self.tags if ":" not in t]
+
+    @property
+    def resource_types(self) -> list[str]:
+        """Types the policy examines, when the pack publishes them as `type:<token>` tags."""
+        return [t[len("type:"):] for t in self.tags if t.startswith("type:")]
+
+    def applies_to(self, resource_type: str) -> bool:
+        """Whether a resource policy examines resources of this type (every type, if the pack does not say)."""
+        types = self.resource_types
+        return self.policy_type != "stack" and (not types or resource_type in types)
+
 
 @dataclass
 class PackInfo:
@@ -92,7 +107,8 @@ class PackRun:
     info: PackInfo
     config: dict[str, PolicyConfig]
     diagnostics: list[RawDiagnostic] = field(default_factory=list)
-    not_applicable: int = 0
+    not_applicable: list[tuple[str, str, str]] = field(default_factory=list)
+    """(policy, URN or "" for the stack, reason) for every policy that declared itself not applicable."""
     analyzed: int = 0
     seconds_start: float = 0.0
     seconds_evaluate: float = 0.0
@@ -231,17 +247,17 @@ class PolicyPack:
                 entry.properties.update(value.properties)
         self.stub.Configure(request)
 
-    def analyze(self, records: list[ResourceRecord], remediate: bool) -> tuple[list[RawDiagnostic], int]:
+    def analyze(self, records: list[ResourceRecord], remediate: bool
+                ) -> tuple[list[RawDiagnostic], list[tuple[str, str, str]]]:
         """Analyze for every resource (Remediate first when a policy remediates), a few calls in flight."""
         by_urn = {r.urn: r for r in records}
         diagnostics: list[RawDiagnostic] = []
-        not_applicable = 0
+        not_applicable: list[tuple[str, str, str]] = []
         pending: list[tuple[ResourceRecord, Any]] = []
 
         def collect(record: ResourceRecord, future: Any) -> None:
-            nonlocal not_applicable
             response = future.result()
-            not_applicable += len(response.not_applicable)
+            not_applicable.extend((n.policy_name, record.urn, n.reason) for n in response.not_applicable)
             diagnostics.extend(_diagnostic(d, record.urn) for d in response.diagnostics)
 
         for record in records:
@@ -258,16 +274,18 @@ class PolicyPack:
             collect(*item)
         return diagnostics, not_applicable
 
-    def analyze_stack(self, records: list[ResourceRecord]) -> tuple[list[RawDiagnostic], int]:
+    def analyze_stack(self, records: list[ResourceRecord]
+                      ) -> tuple[list[RawDiagnostic], list[tuple[str, str, str]]]:
         by_urn = {r.urn: r for r in records}
         request = analyzer_pb2.AnalyzeStackRequest(resources=[_stack_resource(r, by_urn) for r in records])
         try:
             response = self.stub.AnalyzeStack(request)
         except grpc.RpcError as err:
             if err.code() == grpc.StatusCode.UNIMPLEMENTED:
-                return [], 0
+                return [], []
             raise
-        return [_diagnostic(d, d.urn) for d in response.diagnostics], len(response.not_applicable)
+        return ([_diagnostic(d, d.urn) for d in response.diagnostics],
+                [(n.policy_name, "", n.reason) for n in response.not_applicable])
 
     def failure(self, err: Exception) -> PackStartError:
         """An RPC failure, explained with the pack's own stderr."""

@@ -13,11 +13,17 @@ from typing import Callable
 from .capture import ProgramError
 from .check import CheckOptions, check
 from .project import PreflightInputError
+from .junit import render_junit
+from .report_document import render_html, render_markdown
 from .report_json import render_json
-from .report_text import render_text
+from .report_text import render_text, summary_line
 from .results import CheckResult
+from .sarif import render_sarif
+from .writing import check_output_file, write_file
 
-RENDERERS: dict[str, Callable[[CheckResult], str]] = {"text": render_text, "json": render_json}
+RENDERERS: dict[str, Callable[[CheckResult], str]] = {
+    "text": render_text, "json": render_json, "sarif": render_sarif, "junit": render_junit,
+    "markdown": render_markdown, "html": render_html}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -34,13 +40,20 @@ def parser() -> argparse.ArgumentParser:
                      help="preview: computed outputs unknown (default); resolved: synthesize ids and ARNs")
     run.add_argument("--format", choices=sorted(RENDERERS), default="text")
     run.add_argument("--json", dest="format", action="store_const", const="json", help="same as --format json")
+    run.add_argument("--output", type=Path, help="write the report to this file (atomically) instead of stdout")
     return top
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
+        if args.output:
+            check_output_file(args.output)
         result = check(CheckOptions(args.program, args.stack, args.packs, args.pack_configs, args.mode))
+        report = RENDERERS[args.format](result)
+        if args.output:
+            write_file(args.output, report)
+            print(summary_line(result), file=sys.stderr)
     except ProgramError as err:
         if err.settings_error:
             print(f"preflight: bad stack settings: {err}", file=sys.stderr)
@@ -50,5 +63,6 @@ def main(argv: list[str] | None = None) -> int:
     except PreflightInputError as err:
         print(f"preflight: {err}", file=sys.stderr)
         return 2
-    sys.stdout.write(RENDERERS[args.format](result))
+    if not args.output:
+        sys.stdout.write(report)
     return result.exit_code

@@ -23,7 +23,7 @@ def report_data(result: CheckResult, include_resources: bool = False) -> dict[st
         "summary": result.counts(),
         "timings": result.timings,
         "packs": [{"name": r.info.name, "version": r.info.version, "directory": str(r.info.directory),
-                   "policies": len(r.info.policies), "notApplicable": r.not_applicable} for r in result.packs],
+                   "policies": len(r.info.policies), "notApplicable": len(r.not_applicable)} for r in result.packs],
         "findings": [f.to_json() for f in result.findings],
         "diagnostics": [{"severity": d.severity, "message": d.message, "urn": d.urn} for d in capture.diagnostics],
         "stackOutputs": props.redacted(capture.stack_outputs),

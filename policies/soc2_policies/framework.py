@@ -215,6 +215,8 @@ class Soc2ResourcePolicy(_Soc2Policy, ResourceValidationPolicy):
         super().__init__(name=name, description=description, validate=self._validate,
                          **_metadata(name, severity, criteria, remediation, config))
         self.resource_types = frozenset(resource_types)
+        # Published as tags so a client (preflight's JUnit report) knows which resources a policy examines.
+        self.tags = [*(self.tags or []), *(f"type:{t}" for t in sorted(self.resource_types))]
         self.check = check
         self.criteria = tuple(criteria)
         self.config_defaults = {k: v["default"] for k, v in config.items() if "default" in v}

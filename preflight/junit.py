@@ -1,0 +1,74 @@
+"""JUnit XML: one testcase per policy and resource it examined. Violations fail; waived, not
+applicable and not-evaluated results are skipped with the reason."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ElementTree
+from collections import defaultdict
+
+from .results import CheckResult, Finding
+
+
+def render_junit(result: CheckResult) -> str:
+    capture = result.capture
+    findings: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for finding in result.findings:
+        findings[finding.policy, finding.urn].append(finding)
+    records = capture.by_urn()
+    by_type: dict[str, list] = defaultdict(list)
+    for record in capture.records:
+        by_type[record.type].append(record)
+    suites = ElementTree.Element("testsuites", name=f"preflight {capture.project}/{capture.stack}")
+    totals = {"tests": 0, "failures": 0, "skipped": 0}
+    for run in result.packs:
+        not_applicable = {(policy, urn): reason for policy, urn, reason in run.not_applicable}
+        suite = ElementTree.SubElement(suites, "testsuite", name=f"{run.info.name}@v{run.info.version}")
+        counts = {"tests": 0, "failures": 0, "skipped": 0}
+        for policy in run.info.policies:
+            if run.config.get(policy.name) and run.config[policy.name].enforcement_level == "disabled":
+                continue
+            examined = [r for t in policy.resource_types for r in by_type.get(t, [])] if policy.resource_types \
+                else capture.records
+            subjects = [("stack", "", "")] if policy.policy_type == "stack" else \
+                [(r.type, r.urn, r.name) for r in examined]
+            # A stack policy may report against any resource: each such resource is its own testcase.
+            if policy.policy_type == "stack":
+                subjects += [(f.resource_type or "stack", f.urn, f.resource_name)
+                             for (name, urn), group in findings.items() if name == policy.name and urn
+                             for f in group[:1]]
+            for classname, urn, resource_name in subjects:
+                case = ElementTree.SubElement(suite, "testcase", classname=classname,
+                                              name=f"{policy.name} [{resource_name or 'stack'}]")
+                record = records.get(urn)
+                if record is not None and record.source is not None:
+                    case.set("file", record.source.file)
+                    case.set("line", str(record.source.line))
+                counts["tests"] += 1
+                outcome = _outcome(case, findings.get((policy.name, urn), []), not_applicable.get((policy.name, urn)))
+                if outcome:
+                    counts[outcome] += 1
+        for key, value in counts.items():
+            suite.set(key, str(value))
+            totals[key] += value
+    for key, value in totals.items():
+        suites.set(key, str(value))
+    ElementTree.indent(suites)
+    return ElementTree.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def _outcome(case: ElementTree.Element, found: list[Finding], not_applicable: str | None) -> str:
+    """Adds the failure or skip element; returns its counter ("failures" or "skipped"), or "" if it passed."""
+    violations = [f for f in found if f.kind == "violation"]
+    if violations:
+        first = violations[0]
+        failure = ElementTree.SubElement(case, "failure", type=first.enforcement_level,
+                                         message=f"[{first.enforcement_level}] {first.detail.splitlines()[0]}")
+        failure.text = "\n\n".join(f"{v.description}\n{v.detail}\n{v.urn}" for v in violations)
+        return "failures"
+    reasons = [f"waived: {f.detail.splitlines()[0]}" for f in found if f.kind == "waived"] + \
+              [f"not evaluated offline: {f.detail}" for f in found if f.kind == "not-evaluated"] + \
+              ([f"not applicable: {not_applicable or 'declared by the policy'}"] if not_applicable is not None else [])
+    if reasons:
+        ElementTree.SubElement(case, "skipped", message=reasons[0])
+        return "skipped"
+    return ""

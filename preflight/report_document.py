@@ -1,0 +1,38 @@
+"""`--format markdown|html`: the check's verdict as a readable report (pull request comments, CI pages)."""
+
+from __future__ import annotations
+
+from .document import Document
+from .results import CheckResult
+from .report_text import summary_line
+
+
+def check_document(result: CheckResult) -> Document:
+    capture = result.capture
+    counts = result.counts()
+    doc = Document(f"SOC 2 preflight: {capture.project}/{capture.stack}: {'FAIL' if result.exit_code else 'PASS'}")
+    doc.paragraph(summary_line(result) + f" ({capture.mode} mode).")
+    doc.table(["Mandatory", "Advisory", "Waived", "Not evaluated offline", "Resources", "Policies", "Packs"],
+              [[str(counts[k]) for k in ("mandatory", "advisory", "waived", "notEvaluated", "resourcesChecked",
+                                          "policies", "packs")]])
+    doc.heading(2, "Policy packs")
+    doc.table(["Pack", "Version", "Policies", "Not applicable"],
+              [[f"`{r.info.name}`", r.info.version, str(len(r.info.policies)), str(len(r.not_applicable))]
+               for r in result.packs])
+    for kind, title in (("violation", "Violations"), ("waived", "Waived findings"),
+                        ("not-evaluated", "Not evaluated offline")):
+        rows = [[f.enforcement_level if kind == "violation" else kind, f.severity, f"`{f.policy}`",
+                 f"`{f.resource_type}` {f.resource_name}" if f.urn else "(stack)",
+                 f"`{f.source}`" if f.source else "", f.detail] for f in result.findings if f.kind == kind]
+        if rows:
+            doc.heading(2, f"{title} ({len(rows)})")
+            doc.table(["Level", "Severity", "Policy", "Resource", "Source", "Message"], rows)
+    return doc
+
+
+def render_markdown(result: CheckResult) -> str:
+    return check_document(result).markdown()
+
+
+def render_html(result: CheckResult) -> str:
+    return check_document(result).html()
