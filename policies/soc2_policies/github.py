@@ -2,4 +2,381 @@
 
 from __future__ import annotations
 
-POLICIES: list = []
+from fnmatch import fnmatchcase
+from typing import Any, Iterable, Mapping
+
+from .checks import at_least, flag_off, flag_on, list_schema, minimum_schema, shown
+from .framework import Resource, Soc2ResourcePolicy, Soc2StackPolicy, Stack
+
+REPOSITORY = "github:index/repository:Repository"
+BRANCH_PROTECTION = "github:index/branchProtection:BranchProtection"
+REPOSITORY_RULESET = "github:index/repositoryRuleset:RepositoryRuleset"
+ORGANIZATION_RULESET = "github:index/organizationRuleset:OrganizationRuleset"
+ORGANIZATION_SETTINGS = "github:index/organizationSettings:OrganizationSettings"
+REPOSITORY_FILE = "github:index/repositoryFile:RepositoryFile"
+BRANCH_DEFAULT = "github:index/branchDefault:BranchDefault"
+VULNERABILITY_ALERTS = "github:index/repositoryVulnerabilityAlerts:RepositoryVulnerabilityAlerts"
+TWO_FACTOR = "soc2:github:OrganizationTwoFactor"  # components/github_organization.py
+RULESETS = [REPOSITORY_RULESET, ORGANIZATION_RULESET]
+
+MIN_REVIEWS = {"minReviews": minimum_schema(1, "Fewest approving reviews a pull request needs before it merges.", 1)}
+REQUIRED_CHECKS = {"requiredChecks": list_schema(["preflight"], "Status checks that must pass before a merge.")}
+DEFAULT_BRANCH = {"defaultBranch": {"type": "string", "minLength": 1, "default": "main",
+                                    "description": "Default branch assumed when a repository sets neither "
+                                                   "default_branch nor a BranchDefault."}}
+
+
+def _block(r: Resource, *keys: str) -> str | None:
+    """Path of a nested settings object, or None if absent. List-of-object arguments
+    (required_pull_request_reviews=[{...}]) arrive as lists, object arguments as maps; accept both."""
+    path = ""
+    for key in keys:
+        path = f"{path}.{key}" if path else key
+        if isinstance(r.get(path), list):
+            path += ".0"
+        if not isinstance(r.get(path), Mapping):
+            return None
+    return path
+
+
+def _strings(values: Iterable[Any]) -> list[str]:
+    return [v for v in values if isinstance(v, str)]
+
+
+# Branch protection -------------------------------------------------------------------------------
+
+def _reviews_then(check: Any) -> Any:
+    """Runs `check` on the pull request review settings, or reports that no review is required."""
+    def run(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
+        block = _block(r, "requiredPullRequestReviews")
+        if block is None:
+            yield "pull requests merge without review: requiredPullRequestReviews is not set"
+        else:
+            yield from check(block)(r, config)
+    return run
+
+
+def _status_checks(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
+    block = _block(r, "requiredStatusChecks")
+    contexts = _strings(r.list(f"{block}.contexts")) if block else []
+    yield from _missing_checks(contexts, config, "requiredStatusChecks contexts")
+
+
+def _missing_checks(present: list[str], config: Mapping[str, Any], where: str) -> Iterable[str]:
+    wanted = _strings(config.get("requiredChecks") or [])
+    if not present:
+        yield f"merges need no passing status check: {where} is empty"
+    elif missing := [c for c in wanted if c not in present]:
+        yield f"required status checks are missing {', '.join(missing)} ({where}: {', '.join(present)})"
+
+
+# Rulesets ----------------------------------------------------------------------------------------
+
+def _branch_rules(check: Any) -> Any:
+    """Runs `check` on branch rulesets only; tag and push rulesets take other rules."""
+    def run(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
+        if r.get("target") in (None, "branch"):
+            yield from check(r, config)
+    return run
+
+
+def _rule_on(key: str, what: str) -> Any:
+    def check(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
+        rules = _block(r, "rules")
+        value = r.get(f"{rules}.{key}") if rules else None
+        if value is not True:
+            yield f"{what}: rules.{key} is {shown(value)}, not true"
+    return _branch_rules(check)
+
+
+def _ruleset_reviews(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
+    block = _block(r, "rules", "pullRequest")
+    if block is None:
+        yield "pull requests merge without review: rules.pullRequest is not set"
+    else:  # the provider's default for requiredApprovingReviewCount is 0
+        yield from at_least(f"{block}.requiredApprovingReviewCount", "minReviews", "too few approving reviews",
+                            missing=0)(r, config)
+
+
+def _ruleset_status_checks(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
+    block = _block(r, "rules", "requiredStatusChecks")
+    checks = r.list(f"{block}.requiredChecks") if block else []
+    contexts = _strings(r.get(f"{block}.requiredChecks.{i}.context") for i in range(len(checks)))
+    yield from _missing_checks(contexts, config, "rules.requiredStatusChecks.requiredChecks")
+
+
+def _ruleset_active(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
+    enforcement = r.get("enforcement")
+    if enforcement != "active":
+        yield f"the ruleset is not enforced: enforcement is {shown(enforcement)}, not 'active'"
+
+
+def _no_bypass(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
+    bypassing = []
+    for index, actor in enumerate(r.list("bypassActors")):
+        if not isinstance(actor, Mapping):
+            continue
+        mode = r.get(f"bypassActors.{index}.bypassMode")  # the GitHub API's default mode is "always"
+        if mode != "pull_request":
+            bypassing.append(f"{actor.get('actorType') if isinstance(actor.get('actorType'), str) else 'actor'} "
+                             f"({mode if isinstance(mode, str) else 'always'})")
+    if bypassing:
+        yield f"bypassActors can skip the rules outside pull requests: {', '.join(bypassing)}"
+
+
+# Repositories and organization -------------------------------------------------------------------
+
+def _private(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
+    visibility = r.get("visibility")
+    if visibility in ("private", "internal"):
+        return
+    if visibility is not None:
+        yield f"the repository is readable by anyone: visibility is {shown(visibility)}"
+    elif r.get("private") is not True:  # visibility overrides private; with neither, GitHub creates it public
+        yield f"the repository is created public: visibility is unset and private is {shown(r.get('private'))}"
+
+
+def _false(path: str, what: str, default: bool) -> Any:
+    """`path` must be false; a missing value is the provider default `default`."""
+    def check(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
+        value = r.get(path)
+        if (default if value is None else value) is not False:
+            yield f"{what}: {path} is {shown(value)}{' (provider default true)' if value is None else ''}, not false"
+    return check
+
+
+def _all_on(paths: list[str], what: str) -> Any:
+    def check(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
+        if off := [p for p in paths if r.get(p) is not True]:
+            yield f"{what}: {', '.join(f'{p} is {shown(r.get(p))}' for p in off)}"
+    return check
+
+
+def _base_permission(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
+    value = r.get("defaultRepositoryPermission")
+    effective = "read" if value is None else value  # the provider default
+    allowed = _strings(config.get("allowed") or [])
+    if effective not in allowed:
+        yield (f"every member gets {shown(effective)} on every repository: defaultRepositoryPermission is "
+               f"{shown(value)}; allowed: {', '.join(allowed)}")
+
+
+def _two_factor(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
+    required = r.get("required")  # unknown offline: raises, so the policy reports it was not evaluated
+    if required is not True:
+        organization = r.get("organization")
+        name = organization if isinstance(organization, str) else "the organization"
+        yield f"{name} does not require two-factor authentication: required is {shown(required)}"
+
+
+# Stack policies: what one repository needs from other resources -----------------------------------
+
+def _repositories(stack: Stack) -> Iterable[tuple[Resource, str]]:
+    """Repositories that are not archived (archived ones are read-only), with their names."""
+    for repo in stack.of_type(REPOSITORY):
+        if repo.get("archived") is not True:
+            name = repo.get("name")
+            yield repo, name if isinstance(name, str) else repo.name
+
+
+def _of_repository(r: Resource, key: str, repo: Resource, name: str) -> bool:
+    """`r` refers to `repo` through property `key`: computed from it, or naming it literally."""
+    return repo in r.depends_on(key) or r.props.get(key) == name
+
+
+def _default_branch(stack: Stack, repo: Resource, name: str, config: Mapping[str, Any]) -> str:
+    for default in stack.of_type(BRANCH_DEFAULT):
+        if _of_repository(default, "repository", repo, name) and isinstance(default.get("branch"), str):
+            return default.get("branch")
+    branch = repo.get("defaultBranch")
+    return branch if isinstance(branch, str) else str(config.get("defaultBranch") or "main")
+
+
+def _ref_matches(patterns: list[str], branch: str) -> bool:
+    return any(p in ("~ALL", "~DEFAULT_BRANCH") or fnmatchcase(f"refs/heads/{branch}", p) or fnmatchcase(branch, p)
+               for p in patterns)
+
+
+def _ruleset_covers(ruleset: Resource, branch: str) -> bool:
+    if ruleset.get("enforcement") != "active" or ruleset.get("target") not in (None, "branch"):
+        return False
+    refs = _block(ruleset, "conditions", "refName")
+    if refs is None:
+        return False
+    return _ref_matches(_strings(ruleset.list(f"{refs}.includes")), branch) and \
+        not _ref_matches(_strings(ruleset.list(f"{refs}.excludes")), branch)
+
+
+def _organization_ruleset_targets(ruleset: Resource, repo: Resource, name: str) -> bool:
+    if repo in ruleset.depends_on("conditions"):  # repositoryIds computed from this repository
+        return True
+    names = _block(ruleset, "conditions", "repositoryName")
+    if names is None:
+        return False
+
+    def matches(key: str) -> bool:
+        return any(p == "~ALL" or fnmatchcase(name, p) for p in _strings(ruleset.list(f"{names}.{key}")))
+    return matches("includes") and not matches("excludes")
+
+
+def _default_branch_protected(stack: Stack, config: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
+    for repo, name in _repositories(stack):
+        branch = _default_branch(stack, repo, name, config)
+        protections = [p for p in stack.of_type(BRANCH_PROTECTION) if _of_repository(p, "repositoryId", repo, name)]
+        patterns = [p.get("pattern") for p in protections]
+        if any(isinstance(p, str) and fnmatchcase(branch, p) for p in patterns):
+            continue
+        if any(_of_repository(rs, "repository", repo, name) and _ruleset_covers(rs, branch)
+               for rs in stack.of_type(REPOSITORY_RULESET)):
+            continue
+        if any(_organization_ruleset_targets(rs, repo, name) and _ruleset_covers(rs, branch)
+               for rs in stack.of_type(ORGANIZATION_RULESET)):
+            continue
+        other = f" (BranchProtection patterns for it: {', '.join(map(shown, patterns))})" if patterns else ""
+        yield (f"repository {name}: no BranchProtection or active ruleset covers its default branch "
+               f"{branch!r}{other}", repo.urn)
+
+
+def _security_files(stack: Stack, config: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
+    for repo, name in _repositories(stack):
+        branch = _default_branch(stack, repo, name, config)
+        files = {str(f.get("file")).lstrip("/") for f in stack.of_type(REPOSITORY_FILE)
+                 if _of_repository(f, "repository", repo, name) and f.get("branch") in (None, branch)}
+        missing = [f"{label} (one of {', '.join(paths)})" for label, key in
+                   (("a security policy", "securityPolicyPaths"), ("CODEOWNERS", "codeOwnersPaths"))
+                   if not files & set(paths := _strings(config.get(key) or []))]
+        if missing:
+            yield (f"repository {name}: no RepositoryFile on {branch!r} manages {' or '.join(missing)}", repo.urn)
+
+
+def _vulnerability_alerts(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
+    for repo, name in _repositories(stack):
+        if repo.get("vulnerabilityAlerts") is True:
+            continue
+        # The provider deprecates vulnerability_alerts for the RepositoryVulnerabilityAlerts resource.
+        if any(_of_repository(a, "repository", repo, name) and a.get("enabled") is not False
+               for a in stack.of_type(VULNERABILITY_ALERTS)):
+            continue
+        yield (f"repository {name}: Dependabot alerts are off: vulnerabilityAlerts is "
+               f"{shown(repo.get('vulnerabilityAlerts'))} and no RepositoryVulnerabilityAlerts enables them", repo.urn)
+
+
+def _policy(name: str, types: list[str], description: str, severity: str, criteria: list[str], remediation: str,
+            check: Any, config: dict[str, Any] | None = None) -> Soc2ResourcePolicy:
+    return Soc2ResourcePolicy(name=name, resource_types=types, description=description, severity=severity,
+                              criteria=criteria, remediation=remediation, check=check, config=config)
+
+
+REPOSITORIES, PROTECTIONS, SETTINGS = [REPOSITORY], [BRANCH_PROTECTION], [ORGANIZATION_SETTINGS]
+CODEOWNERS_PATHS = [".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"]
+SECURITY_PATHS = ["SECURITY.md", ".github/SECURITY.md", "docs/SECURITY.md"]
+
+POLICIES = [
+    _policy("github-repository-private", REPOSITORIES, "GitHub repositories are private or internal.", "high",
+            ["C1.1", "CC6.1"], "Set visibility='private' (or 'internal' in an enterprise). GitHubOrganization "
+            "repositories are private unless a spec says otherwise.", _private),
+    Soc2StackPolicy(
+        name="github-repository-vulnerability-alerts", description="GitHub repositories have Dependabot alerts on.",
+        severity="high", criteria=["CC7.1", "CC6.8"], check=_vulnerability_alerts,
+        remediation="Set vulnerability_alerts=True on the Repository, or add a RepositoryVulnerabilityAlerts "
+                    "with repository=repo.name and enabled=True."),
+    _policy("github-repository-delete-branch-on-merge", REPOSITORIES,
+            "GitHub repositories delete head branches once merged.", "low", ["CC8.1"],
+            "Set delete_branch_on_merge=True so merged work does not linger in stale branches.",
+            flag_on("deleteBranchOnMerge", "merged branches are kept")),
+    Soc2StackPolicy(
+        name="github-repository-default-branch-protected",
+        description="Every GitHub repository's default branch is protected.", severity="high", criteria=["CC8.1"],
+        check=_default_branch_protected, config=DEFAULT_BRANCH,
+        remediation="Add a BranchProtection with repository_id=repo.node_id and pattern set to the default branch, "
+                    "or an active RepositoryRuleset with repository=repo.name, target='branch' and conditions "
+                    "ref_name includes ['~DEFAULT_BRANCH']. BranchProtectionV3 is not recognised."),
+    Soc2StackPolicy(
+        name="github-repository-security-files",
+        description="Every GitHub repository has a managed SECURITY.md and CODEOWNERS on its default branch.",
+        severity="medium", criteria=["CC2.3", "CC8.1"], check=_security_files,
+        config={**DEFAULT_BRANCH,
+                "securityPolicyPaths": list_schema(SECURITY_PATHS, "Accepted locations of the security policy."),
+                "codeOwnersPaths": list_schema(CODEOWNERS_PATHS, "Accepted locations of CODEOWNERS.")},
+        remediation="Add RepositoryFile resources with repository=repo.name for SECURITY.md (how to report a "
+                    "vulnerability) and .github/CODEOWNERS, on the default branch (GitHubOrganization does)."),
+    _policy("github-branchprotection-required-reviews", PROTECTIONS,
+            "Protected branches need approving pull request reviews.", "high", ["CC8.1"],
+            "Set required_pull_request_reviews=[{'required_approving_review_count': N}] with N at least minReviews.",
+            _reviews_then(lambda b: at_least(f"{b}.requiredApprovingReviewCount", "minReviews",
+                                             "too few approving reviews", missing=1)), MIN_REVIEWS),
+    _policy("github-branchprotection-dismiss-stale-reviews", PROTECTIONS,
+            "Protected branches dismiss approvals when new commits are pushed.", "medium", ["CC8.1"],
+            "Set dismiss_stale_reviews=True in required_pull_request_reviews.",
+            _reviews_then(lambda b: flag_on(f"{b}.dismissStaleReviews", "approvals survive new commits"))),
+    _policy("github-branchprotection-code-owner-reviews", PROTECTIONS,
+            "Protected branches need a code owner's review.", "medium", ["CC8.1", "CC6.3"],
+            "Set require_code_owner_reviews=True in required_pull_request_reviews, and manage a CODEOWNERS file.",
+            _reviews_then(lambda b: flag_on(f"{b}.requireCodeOwnerReviews", "code owners need not review"))),
+    _policy("github-branchprotection-status-checks", PROTECTIONS,
+            "Protected branches require the configured status checks to pass.", "high", ["CC8.1", "CC7.1"],
+            "Set required_status_checks=[{'strict': True, 'contexts': [...]}] including every check in requiredChecks.",
+            _status_checks, REQUIRED_CHECKS),
+    _policy("github-branchprotection-enforce-admins", PROTECTIONS,
+            "Branch protection applies to administrators too.", "high", ["CC8.1", "CC6.3"],
+            "Set enforce_admins=True.", flag_on("enforceAdmins", "administrators bypass the protection")),
+    _policy("github-branchprotection-no-force-push", PROTECTIONS, "Protected branches refuse force pushes.", "high",
+            ["CC8.1"], "Set allows_force_pushes=False (the default).",
+            flag_off("allowsForcePushes", "history can be rewritten")),
+    _policy("github-branchprotection-no-deletion", PROTECTIONS, "Protected branches cannot be deleted.", "high",
+            ["CC8.1", "A1.2"], "Set allows_deletions=False (the default).",
+            flag_off("allowsDeletions", "the branch can be deleted")),
+    _policy("github-branchprotection-conversation-resolution", PROTECTIONS,
+            "Protected branches need review conversations resolved before merging.", "low", ["CC8.1"],
+            "Set require_conversation_resolution=True.",
+            flag_on("requireConversationResolution", "open review comments do not block a merge")),
+    _policy("github-branchprotection-signed-commits", PROTECTIONS, "Protected branches accept only signed commits.",
+            "low", ["CC8.1", "CC6.1"], "Set require_signed_commits=True and have every committer sign commits.",
+            flag_on("requireSignedCommits", "unsigned commits are accepted")),
+    _policy("github-ruleset-active", RULESETS, "GitHub rulesets are enforced.", "high", ["CC8.1"],
+            "Set enforcement='active' ('evaluate' only reports, 'disabled' does nothing).", _ruleset_active),
+    _policy("github-ruleset-pull-request-reviews", RULESETS, "Branch rulesets need approving pull request reviews.",
+            "high", ["CC8.1"], "Set rules.pull_request.required_approving_review_count to at least minReviews.",
+            _branch_rules(_ruleset_reviews), MIN_REVIEWS),
+    _policy("github-ruleset-no-force-push", RULESETS, "Branch rulesets block force pushes.", "high", ["CC8.1"],
+            "Set rules.non_fast_forward=True.", _rule_on("nonFastForward", "history can be rewritten")),
+    _policy("github-ruleset-no-deletion", RULESETS, "Branch rulesets block branch deletion.", "high",
+            ["CC8.1", "A1.2"], "Set rules.deletion=True.", _rule_on("deletion", "matching branches can be deleted")),
+    _policy("github-ruleset-status-checks", RULESETS, "Branch rulesets require the configured status checks.",
+            "high", ["CC8.1", "CC7.1"], "Set rules.required_status_checks.required_checks with a context for every "
+            "check in requiredChecks.", _branch_rules(_ruleset_status_checks), REQUIRED_CHECKS),
+    _policy("github-ruleset-no-bypass", RULESETS, "Nobody may bypass a ruleset except through a pull request.",
+            "medium", ["CC8.1", "CC6.3"], "Remove bypass_actors, or set their bypass_mode='pull_request'.",
+            _no_bypass),
+    _policy("github-organizationsettings-base-permission", SETTINGS,
+            "Organization members get no more than read access to repositories by default.", "high",
+            ["CC6.3", "CC6.1"], "Set default_repository_permission='read' or 'none' and grant more through teams.",
+            _base_permission, {"allowed": list_schema(["read", "none"], "Accepted default_repository_permission "
+                                                                       "values (missing means read).")}),
+    _policy("github-organizationsettings-no-public-repositories", SETTINGS,
+            "Organization members cannot create public repositories.", "high", ["CC6.1", "C1.1"],
+            "Set members_can_create_public_repositories=False (the provider default is true).",
+            _false("membersCanCreatePublicRepositories", "members can publish code", default=True)),
+    _policy("github-organizationsettings-dependency-scanning", SETTINGS,
+            "New repositories get the dependency graph, Dependabot alerts and security updates.", "medium",
+            ["CC7.1", "CC6.8"], "Set dependency_graph_enabled_for_new_repositories, "
+            "dependabot_alerts_enabled_for_new_repositories and dependabot_security_updates_enabled_for_new_repositories "
+            "to True.", _all_on(["dependencyGraphEnabledForNewRepositories", "dependabotAlertsEnabledForNewRepositories",
+                                 "dependabotSecurityUpdatesEnabledForNewRepositories"],
+                                "new repositories are not scanned for vulnerable dependencies")),
+    _policy("github-organizationsettings-secret-scanning", SETTINGS,
+            "New repositories get secret scanning with push protection.", "medium", ["CC6.8", "CC6.1"],
+            "Set secret_scanning_enabled_for_new_repositories and "
+            "secret_scanning_push_protection_enabled_for_new_repositories to True.",
+            _all_on(["secretScanningEnabledForNewRepositories", "secretScanningPushProtectionEnabledForNewRepositories"],
+                    "leaked credentials in new repositories go unnoticed")),
+    _policy("github-organizationsettings-web-commit-signoff", SETTINGS,
+            "Commits made on the GitHub website carry a sign-off.", "low", ["CC8.1"],
+            "Set web_commit_signoff_required=True.",
+            flag_on("webCommitSignoffRequired", "web commits are not signed off")),
+    _policy("github-organization-two-factor-required", [TWO_FACTOR],
+            "The GitHub organization requires two-factor authentication.", "critical", ["CC6.1"],
+            "GitHub has no API to turn this on: an owner enables 'Require two-factor authentication for everyone' "
+            "under the organization's Settings > Authentication security. Members without 2FA are removed, so warn "
+            "them first. The OrganizationTwoFactor resource then reads required=true.", _two_factor),
+]
