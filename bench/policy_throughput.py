@@ -73,7 +73,7 @@ def main() -> None:
             with PolicyPack(directory) as pack:
                 pack.connect()
                 policies = len(pack.info().policies)
-                runs = [evaluate(pack, result, project, stack, {}).seconds_evaluate for _ in range(args.repeat)]
+                runs = [evaluate(pack, result, {}, stack.values).seconds_evaluate for _ in range(args.repeat)]
             seconds = statistics.median(runs)
             per_resource[label] = seconds / len(result.records)
             print(f"{len(result.records):>8} {label:<24}{policies:>9}{seconds:>12.2f}"

@@ -37,7 +37,7 @@ from pulumi.runtime.stack import run_in_stack
 from . import properties as props
 from .offline_data import WHOLLY_UNKNOWN, offline_invoke
 
-Mode = Literal["preview", "resolved"]
+Mode = Literal["preview", "resolved", "state"]
 STACK_TYPE = "pulumi:pulumi:Stack"
 PROVIDER_PREFIX = "pulumi:providers:"
 PLACEHOLDER_ACCOUNT = "123456789012"
@@ -194,7 +194,8 @@ class RecordingMonitor(mocks.MockMonitor):
         return resource_pb2.ResourceInvokeResponse(**{"return": props.to_struct(result)})
 
     def records_in_order(self) -> list[ResourceRecord]:
-        return list(self.records.values())
+        """Sorted by URN: registration order depends on the SDK's thread pool, reports must not."""
+        return sorted(self.records.values(), key=lambda r: r.urn)
 
     def _answer(self, record: ResourceRecord) -> tuple[str, dict[str, Any]]:
         if self.mode == "preview":

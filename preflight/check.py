@@ -7,13 +7,14 @@ import time
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import grpc
 
 from .analyzer import PackRun, PolicyPack
 from .capture import Capture, Mode, run_program
 from .policy_config import PolicyConfig, load_config_file, reconcile
-from .project import PreflightInputError, Project, StackConfig, load_project, load_stack_config
+from .project import PreflightInputError, load_project, load_stack_config
 from .results import CheckResult, findings_from
 
 BUNDLED_PACK = Path(__file__).resolve().parent.parent / "policies"
@@ -38,18 +39,25 @@ def check(options: CheckOptions) -> CheckResult:
     """Raises PreflightInputError (bad input, pack failure) or ProgramError (the program raised)."""
     project = load_project(options.program)
     stack_config = load_stack_config(project, options.stack)
-    packs = options.packs or default_packs(project.directory)
-    if len(options.pack_configs) > len(packs):
+    return run_packs(options.packs or default_packs(project.directory), options.pack_configs,
+                     pack_environment(project.name, stack_config.stack, stack_config.values, options.mode),
+                     lambda: run_program(project.directory, project.main, project.name, options.stack,
+                                         stack_config.values, stack_config.secret_keys, options.mode),
+                     stack_config.values, stack_config.secret_keys)
+
+
+def run_packs(packs: list[Path], pack_configs: list[Path], env: dict[str, str], produce: Callable[[], Capture],
+              config: dict[str, str], secret_keys: frozenset[str]) -> CheckResult:
+    """Starts every pack, produces the resources meanwhile, and has each pack judge them."""
+    if len(pack_configs) > len(packs):
         raise PreflightInputError("more --policy-pack-config files than policy packs; "
                                   "the Nth config file applies to the Nth --policy-pack")
-    given = [load_config_file(p) for p in options.pack_configs]
+    given = [load_config_file(p) for p in pack_configs]
     given += [{} for _ in range(len(packs) - len(given))]
     with ExitStack() as running:
-        env = pack_environment(project, stack_config, options.mode)
-        started = [running.enter_context(PolicyPack(p, env)) for p in packs]  # boot while the program runs
-        capture = run_program(project.directory, project.main, project.name, options.stack, stack_config.values,
-                              stack_config.secret_keys, options.mode)
-        runs = [evaluate(pack, capture, project, stack_config, config) for pack, config in zip(started, given)]
+        started = [running.enter_context(PolicyPack(p, env)) for p in packs]  # boot while resources are produced
+        capture = produce()
+        runs = [evaluate(pack, capture, settings, config, secret_keys) for pack, settings in zip(started, given)]
     result = CheckResult(capture, runs, findings_from(capture, runs))
     result.timings = {
         "programSeconds": round(capture.seconds, 3),
@@ -59,22 +67,21 @@ def check(options: CheckOptions) -> CheckResult:
     return result
 
 
-def pack_environment(project: Project, stack_config: StackConfig, mode: Mode) -> dict[str, str]:
+def pack_environment(project: str, stack: str, config: dict[str, str], mode: str) -> dict[str, str]:
     """The variables the CLI sets for an analyzer process."""
-    return {"PULUMI_CONFIG": json.dumps(stack_config.values, sort_keys=True), "PULUMI_PROJECT": project.name,
-            "PULUMI_STACK": stack_config.stack, "PULUMI_DRY_RUN": "true" if mode == "preview" else "false",
-            "PULUMI_ORGANIZATION": "organization"}
+    return {"PULUMI_CONFIG": json.dumps(config, sort_keys=True), "PULUMI_PROJECT": project, "PULUMI_STACK": stack,
+            "PULUMI_DRY_RUN": "false" if mode == "resolved" else "true", "PULUMI_ORGANIZATION": "organization"}
 
 
-def evaluate(pack: PolicyPack, capture: Capture, project: Project, stack_config: StackConfig,
-             given: dict[str, PolicyConfig]) -> PackRun:
+def evaluate(pack: PolicyPack, capture: Capture, given: dict[str, PolicyConfig],
+             config: dict[str, str] | None = None, secret_keys: frozenset[str] = frozenset()) -> PackRun:
     """ConfigureStack, GetAnalyzerInfo, reconcile and Configure, Analyze each resource, AnalyzeStack once."""
     seconds_start = pack.connect()
     try:
         pack.handshake()
-        pack.configure_stack(project.name, capture.stack, "organization", capture.mode == "preview",
-                             stack_config.values, stack_config.secret_keys,
-                             {"pulumi:project": project.name, "pulumi:runtime": "python"})
+        # Deployed state is analyzed as a preview, as `pulumi policy analyze` does.
+        pack.configure_stack(capture.project, capture.stack, "organization", capture.mode != "resolved",
+                             config or {}, secret_keys, {"pulumi:project": capture.project, "pulumi:runtime": "python"})
         info = pack.info()
         config = reconcile(info.name, info.version, [p.schema() for p in info.policies], info.initial_config, given)
         started = time.perf_counter()

@@ -1,4 +1,8 @@
-"""Command line: `python -m preflight check --stack dev [--program DIR] [--policy-pack DIR] ...`.
+"""Command line.
+
+    python -m preflight check --stack dev [--program DIR] [--policy-pack DIR] [--format F --output PATH]
+    python -m preflight evidence --stack prod --out DIR [--since GITREF]
+    python -m preflight analyze-state export.json
 
 Exit codes: 0 no mandatory violation, 1 at least one, 2 the check could not run.
 """
@@ -12,13 +16,15 @@ from typing import Callable
 
 from .capture import ProgramError
 from .check import CheckOptions, check
-from .project import PreflightInputError
+from .evidence import EvidenceOptions, evidence
 from .junit import render_junit
+from .project import PreflightInputError
 from .report_document import render_html, render_markdown
 from .report_json import render_json
 from .report_text import render_text, summary_line
 from .results import CheckResult
 from .sarif import render_sarif
+from .state import analyze_state
 from .writing import check_output_file, write_file
 
 RENDERERS: dict[str, Callable[[CheckResult], str]] = {
@@ -26,34 +32,49 @@ RENDERERS: dict[str, Callable[[CheckResult], str]] = {
     "markdown": render_markdown, "html": render_html}
 
 
+def _packs(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--policy-pack", dest="packs", type=Path, action="append", default=[],
+                        help="policy pack directory; repeatable (default: policies/)")
+    parser.add_argument("--policy-pack-config", dest="pack_configs", type=Path, action="append", default=[],
+                        help="JSON policy config, in the CLI's format; the Nth applies to the Nth pack")
+
+
+def _program(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--stack", required=True, help="stack name; reads <stackConfigDir>/Pulumi.<stack>.yaml")
+    parser.add_argument("--program", type=Path, default=Path("."), help="Pulumi Python project directory (default .)")
+    parser.add_argument("--mode", choices=("preview", "resolved"), default="preview",
+                        help="preview: computed outputs unknown (default); resolved: synthesize ids and ARNs")
+    _packs(parser)
+
+
+def _report(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=sorted(RENDERERS), default="text")
+    parser.add_argument("--json", dest="format", action="store_const", const="json", help="same as --format json")
+    parser.add_argument("--output", type=Path, help="write the report to this file (atomically) instead of stdout")
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="preflight", description=__doc__.splitlines()[0])
     commands = top.add_subparsers(dest="command", required=True)
     run = commands.add_parser("check", help="run a program offline and check it against policy packs")
-    run.add_argument("--stack", required=True, help="stack name; reads <stackConfigDir>/Pulumi.<stack>.yaml")
-    run.add_argument("--program", type=Path, default=Path("."), help="Pulumi Python project directory (default .)")
-    run.add_argument("--policy-pack", dest="packs", type=Path, action="append", default=[],
-                     help="policy pack directory; repeatable (default: policies/)")
-    run.add_argument("--policy-pack-config", dest="pack_configs", type=Path, action="append", default=[],
-                     help="JSON policy config, in the CLI's format; the Nth applies to the Nth pack")
-    run.add_argument("--mode", choices=("preview", "resolved"), default="preview",
-                     help="preview: computed outputs unknown (default); resolved: synthesize ids and ARNs")
-    run.add_argument("--format", choices=sorted(RENDERERS), default="text")
-    run.add_argument("--json", dest="format", action="store_const", const="json", help="same as --format json")
-    run.add_argument("--output", type=Path, help="write the report to this file (atomically) instead of stdout")
+    _program(run)
+    _report(run)
+    bundle = commands.add_parser("evidence", help="write the SOC 2 evidence bundle for a stack")
+    _program(bundle)
+    bundle.add_argument("--out", type=Path, required=True, help="directory for the bundle (replaced if it holds one)")
+    bundle.add_argument("--roster", type=Path, help="people roster (default: <program>/stacks/people.yaml)")
+    bundle.add_argument("--since", metavar="GITREF", help="list who was added or removed since this commit or tag")
+    state = commands.add_parser("analyze-state", help="check a `pulumi stack export` file (deployed state)")
+    state.add_argument("file", type=Path, help="output of `pulumi stack export --file FILE`")
+    _packs(state)
+    _report(state)
     return top
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        if args.output:
-            check_output_file(args.output)
-        result = check(CheckOptions(args.program, args.stack, args.packs, args.pack_configs, args.mode))
-        report = RENDERERS[args.format](result)
-        if args.output:
-            write_file(args.output, report)
-            print(summary_line(result), file=sys.stderr)
+        return COMMANDS[args.command](args)
     except ProgramError as err:
         if err.settings_error:
             print(f"preflight: bad stack settings: {err}", file=sys.stderr)
@@ -63,6 +84,36 @@ def main(argv: list[str] | None = None) -> int:
     except PreflightInputError as err:
         print(f"preflight: {err}", file=sys.stderr)
         return 2
-    if not args.output:
+
+
+def _check(args: argparse.Namespace) -> int:
+    if args.output:
+        check_output_file(args.output)
+    return _emit(check(CheckOptions(args.program, args.stack, args.packs, args.pack_configs, args.mode)), args)
+
+
+def _analyze_state(args: argparse.Namespace) -> int:
+    if args.output:
+        check_output_file(args.output)
+    return _emit(analyze_state(args.file, args.packs, args.pack_configs), args)
+
+
+def _evidence(args: argparse.Namespace) -> int:
+    options = CheckOptions(args.program, args.stack, args.packs, args.pack_configs, args.mode)
+    result, files = evidence(EvidenceOptions(args.out, options, args.roster, args.since))
+    print(f"{summary_line(result)}\nwrote {len(files)} files to {args.out}", file=sys.stderr)
+    return result.exit_code
+
+
+def _emit(result: CheckResult, args: argparse.Namespace) -> int:
+    report = RENDERERS[args.format](result)
+    if args.output:
+        write_file(args.output, report)
+        print(summary_line(result), file=sys.stderr)
+    else:
         sys.stdout.write(report)
     return result.exit_code
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "check": _check, "evidence": _evidence, "analyze-state": _analyze_state}

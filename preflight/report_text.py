@@ -12,7 +12,8 @@ ICONS = {"mandatory": "❌", "advisory": "⚠️ ", "waived": "⏸ ", "not-evalu
 def render_text(result: CheckResult) -> str:
     capture = result.capture
     counts = result.counts()
-    lines = [f"Previewing {capture.project}/{capture.stack} offline ({capture.mode} mode): "
+    verb = "Analyzing the deployed state of" if capture.mode == "state" else "Previewing"
+    lines = [f"{verb} {capture.project}/{capture.stack} offline ({capture.mode} mode): "
              f"{counts['resourcesChecked']} resources checked by {counts['packs']} policy pack(s), "
              f"{counts['policies']} policies", ""]
     lines.append("Policy Packs run:")

@@ -22,6 +22,9 @@ CREDENTIAL_KEYS = ["password", "passwd", "secret", "token", "private_?key", "api
 REFERENCE_SUFFIXES = ["arn", "arns", "id", "ids", "name", "names", "version", "versions", "stage", "length",
                       "rotation", "type", "provider", "strategy", "file", "files", "path", "url", "uri", "endpoint",
                       "units", "validity", "policy", "ttl", "count", "days", "enabled", "required"]
+# Keys that match a credential word but hold none: optimistic-lock and pagination tokens, token
+# domains, provider flags (found in deployed state, e.g. a WAF web ACL's lockToken).
+NOT_CREDENTIALS = ["lock_token", "next_token", "token_domains", "secret_scanning", "secret_scanning_push_protection"]
 # Tags are plain metadata in every AWS API: marking them secret would not protect them.
 PLAIN_METADATA = ("tags", "tagsAll")
 
@@ -65,10 +68,11 @@ def _classifier(config: Mapping[str, Any]) -> tuple[Callable[[str], str], list[s
         except re.error:
             invalid.append(str(pattern))
     suffixes = [str(s).lower() for s in config.get("referenceSuffixes") or []]
+    ignored = {str(k).lower() for k in config.get("notCredentials") or []}
 
     def kind(key: str) -> str:
         name = snake(key)
-        if not any(p.search(name) for p in patterns):
+        if name in ignored or not any(p.search(name) for p in patterns):
             return "other"
         return "reference" if any(name == s or name.endswith(f"_{s}") for s in suffixes) else "credential"
     return kind, invalid
@@ -105,5 +109,7 @@ POLICIES = [
                                                      "snake_case property keys (apiKey is api_key) that hold "
                                                      "credentials."),
                 "referenceSuffixes": list_schema(REFERENCE_SUFFIXES, "Last words of keys that refer to a "
-                                                 "credential rather than hold one (secret_arn, password_length).")}),
+                                                 "credential rather than hold one (secret_arn, password_length)."),
+                "notCredentials": list_schema(NOT_CREDENTIALS, "snake_case keys that match a credential pattern "
+                                              "but never hold one (lock_token).")}),
 ]

@@ -45,7 +45,7 @@ def capture(build: Build, mode: str = "preview") -> Capture:
 def analyze(pack: PolicyPack, build: Build, config: dict[str, Any] | None = None, mode: str = "preview") -> list[Finding]:
     """Every finding the pack reports for the resources `build` registers."""
     result = capture(build, mode)
-    run = evaluate(pack, result, PROJECT, STACK, parse_config(config or {}))
+    run = evaluate(pack, result, parse_config(config or {}), STACK.values)
     return findings_from(result, [run])
 
 

@@ -17,7 +17,7 @@ def test_the_baseline_is_compliant(soc2_pack, stack, mode):
     project = load_project(REPO)
     config = load_stack_config(project, stack)
     capture = run_program(project.directory, project.main, project.name, stack, config.values, config.secret_keys, mode)
-    findings = findings_from(capture, [evaluate(soc2_pack, capture, project, config, {})])
+    findings = findings_from(capture, [evaluate(soc2_pack, capture, {}, config.values, config.secret_keys)])
     assert [f for f in findings if f.blocking] == []
     assert [(f.policy, f.detail) for f in findings if f.kind == "violation"] == []
     # The only thing an offline check cannot know: whether the GitHub organization requires 2FA.

@@ -22,7 +22,7 @@ def diagnostics(pack, stack: str, mode: str):
     project = load_project(REPO)
     config = load_stack_config(project, stack)
     capture = run_program(project.directory, project.main, project.name, stack, config.values, config.secret_keys, mode)
-    run = evaluate(pack, capture, project, config, {})
+    run = evaluate(pack, capture, {}, config.values, config.secret_keys)
     # pulumi_policy.PolicyPack always labels itself v0.0.1; the pack's servicer uses PulumiPolicy.yaml's version.
     return {(d.policy, d.urn, d.message.replace("@v0.0.1", f"@v{PACK_VERSION}"), d.enforcement_level)
             for d in run.diagnostics if d.policy not in SECRET_AWARE}

@@ -1,0 +1,119 @@
+"""`preflight evidence --stack prod --out DIR`: the auditor's bundle from one check.
+
+Everything is produced from the same run, in memory, then written as a whole (an earlier bundle
+in DIR is replaced; a failure leaves it as it was). Only README.md carries the date and commit:
+the other files regenerate byte for byte from the same inputs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import platform
+import subprocess
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from .access_review import grants, read_roster, review_csv, review_document, roster_change
+from .check import CheckOptions, check
+from .document import Document
+from .junit import render_junit
+from .matrix import control_matrix, matrix_document
+from .policy_documents import policy_documents
+from .report_json import report_data
+from .results import CheckResult
+from .sarif import TOOL_VERSION, render_sarif
+from .soc2 import STATUSES
+from .writing import check_output_directory, write_directory
+
+PACKAGES = ("pulumi", "pulumi-policy", "pulumi-aws", "pulumi-github", "pulumi-datadog", "pulumi-random", "grpcio")
+
+
+@dataclass
+class EvidenceOptions:
+    out: Path
+    check: CheckOptions = field(default_factory=CheckOptions)
+    roster: Path | None = None
+    since: str | None = None
+
+
+def evidence(options: EvidenceOptions) -> tuple[CheckResult, dict[str, str]]:
+    """Runs the check and writes the bundle; returns the verdict and what was written."""
+    check_output_directory(options.out)
+    roster_path = options.roster or options.check.program / "stacks" / "people.yaml"
+    roster = read_roster(roster_path.read_text(), str(roster_path)) if roster_path.is_file() else []
+    result = check(options.check)
+    files = bundle(result, roster, roster_change(roster, roster_path, options.since) if options.since else None)
+    files["README.md"] = index(result, files, options.check.program, roster_path if roster else None)
+    write_directory(options.out, files)
+    return result, files
+
+
+def bundle(result: CheckResult, roster: list[dict], change: object) -> dict[str, str]:
+    people, strays = grants(result.capture, roster)
+    review = review_document(result.capture, people, strays, change)  # type: ignore[arg-type]
+    matrix = matrix_document(result)
+    files = {
+        "results.json": json.dumps(report_data(result, include_resources=True), indent=2) + "\n",
+        "results.sarif": render_sarif(result),
+        "results.junit.xml": render_junit(result),
+        "soc2-matrix.md": matrix.markdown(),
+        "soc2-matrix.html": matrix.html(),
+        "access-review.md": review.markdown(),
+        "access-review.csv": review_csv(people, change),  # type: ignore[arg-type]
+    }
+    files.update({f"policies/{name}": text for name, text in policy_documents(result).items()})
+    return files
+
+
+def index(result: CheckResult, files: dict[str, str], program: Path, roster: Path | None) -> str:
+    capture = result.capture
+    counts = result.counts()
+    statuses = [row.status for row in control_matrix(result)]
+    doc = Document(f"SOC 2 evidence: {capture.project}/{capture.stack}")
+    doc.table(["Item", "Value"], [
+        ["Stack", f"`{capture.project}/{capture.stack}`"],
+        ["Commit", _commit(program)],
+        ["Generated", dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")],
+        ["Verdict", f"{'FAIL' if result.exit_code else 'PASS'}: {counts['mandatory']} mandatory, {counts['advisory']} "
+                    f"advisory, {counts['waived']} waived, {counts['notEvaluated']} not evaluated offline"],
+        ["Resources checked", f"{counts['resourcesChecked']} ({capture.mode} mode)"],
+        ["Policy packs", ", ".join(f"`{r.info.name}` v{r.info.version} ({len(r.info.policies)} policies)"
+                                   for r in result.packs)],
+        ["SOC 2 criteria", "; ".join(f"{statuses.count(s)} {s}" for s in STATUSES)],
+        ["Roster", str(roster) if roster else "none found (pass --roster)"],
+        ["Tools", f"preflight {TOOL_VERSION}, Python {platform.python_version()}, " +
+         ", ".join(f"{p} {_version(p)}" for p in PACKAGES)],
+    ])
+    doc.heading(2, "Contents")
+    described = {
+        "results.json": "every finding and every resource checked (secrets redacted)",
+        "results.sarif": "SARIF 2.1.0 for code scanning: one rule per policy, results at the line that built the resource",
+        "results.junit.xml": "one test per policy and resource examined",
+        "soc2-matrix.md": "every Trust Services Criterion with its status, policies, components and findings",
+        "soc2-matrix.html": "the same matrix as a self-contained page",
+        "access-review.md": "who holds which AWS groups, GitHub role, teams and repository permissions",
+        "access-review.csv": "the access review, one row per grant",
+    }
+    doc.items([f"`{name}`: {described.get(name, 'policy document generated from this stack')}" for name in files
+               if name != "README.md"])
+    doc.paragraph("What infrastructure code cannot prove (background checks, devices, review meetings) is listed in "
+                  "the matrix as organizational controls; it is never reported as passing.")
+    return doc.markdown()
+
+
+def _commit(program: Path) -> str:
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=program, capture_output=True, text=True)
+    if head.returncode != 0:
+        return "not a git checkout"
+    dirty = subprocess.run(["git", "status", "--porcelain"], cwd=program, capture_output=True, text=True).stdout.strip()
+    return f"`{head.stdout.strip()}`" + (" (with uncommitted changes)" if dirty else "")
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
