@@ -1,5 +1,68 @@
-"""CloudTrail."""
+"""CloudTrail: every trail's settings, and one trail that records the whole account."""
 
 from __future__ import annotations
 
-POLICIES: list = []
+from typing import Any, Iterable, Mapping
+
+from .checks import flag_on, is_set
+from .framework import Resource, Soc2ResourcePolicy, Soc2StackPolicy, Stack
+
+TRAIL = "aws:cloudtrail/trail:Trail"
+TRAILS = [TRAIL]
+
+
+def _cloudwatch_logs(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
+    missing = [path for path in ("cloudWatchLogsGroupArn", "cloudWatchLogsRoleArn") if not r.is_set(path)]
+    if missing:
+        yield (f"events never reach CloudWatch Logs, so no metric filter or alarm sees them: "
+               f"{' and '.join(missing)} not set")
+
+
+def _records_everything(trail: Resource) -> bool:
+    return (trail.peek("isMultiRegionTrail") is True and trail.peek("enableLogFileValidation") is True
+            and trail.peek("enableLogging") in (None, True))
+
+
+def _account_trail(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
+    trails = stack.of_type(TRAIL)
+    if not trails:
+        yield "the stack has no CloudTrail trail, so API activity in the account is not recorded", ""
+    elif not any(_records_everything(t) for t in trails):
+        names = ", ".join(t.name for t in trails)
+        yield (f"no trail is multi-region, validates its log files and is logging (checked: {names})", trails[0].urn)
+
+
+def _policy(name: str, description: str, severity: str, criteria: list[str], remediation: str,
+            check: Any) -> Soc2ResourcePolicy:
+    return Soc2ResourcePolicy(name=name, resource_types=TRAILS, description=description, severity=severity,
+                              criteria=criteria, remediation=remediation, check=check)
+
+
+POLICIES = [
+    _policy("cloudtrail-trail-multi-region", "CloudTrail trails record every region.", "high", ["CC7.2", "CC4.1"],
+            "Set is_multi_region_trail=True on the aws.cloudtrail.Trail (AuditLogging does).",
+            flag_on("isMultiRegionTrail", "activity in other regions is not recorded")),
+    _policy("cloudtrail-trail-log-validation", "CloudTrail trails sign their log files with digest files.", "high",
+            ["PI1.5", "CC7.2"], "Set enable_log_file_validation=True so altered or deleted log files can be detected.",
+            flag_on("enableLogFileValidation", "log files could be altered undetected")),
+    _policy("cloudtrail-trail-kms-encrypted", "CloudTrail log files are encrypted with a customer-managed KMS key.",
+            "high", ["CC6.1", "C1.1"], "Set kms_key_id to a customer-managed key whose policy admits "
+            "cloudtrail.amazonaws.com.", is_set("kmsKeyId", "log files are only S3-encrypted")),
+    _policy("cloudtrail-trail-cloudwatch-logs", "CloudTrail trails deliver events to CloudWatch Logs.", "medium",
+            ["CC7.2", "CC7.3"], "Set cloud_watch_logs_group_arn (the log group ARN followed by :*) and "
+            "cloud_watch_logs_role_arn (a role allowed logs:CreateLogStream and logs:PutLogEvents).",
+            _cloudwatch_logs),
+    _policy("cloudtrail-trail-global-events", "CloudTrail trails record global service events (IAM, STS).",
+            "medium", ["CC7.2"], "Leave include_global_service_events at true (its default) on the multi-region trail.",
+            flag_on("includeGlobalServiceEvents", "IAM and STS activity is not recorded", default=True)),
+    _policy("cloudtrail-trail-logging-enabled", "CloudTrail trails are logging.", "high", ["CC7.2", "CC4.1"],
+            "Leave enable_logging at true (its default); a stopped trail records nothing.",
+            flag_on("enableLogging", "the trail is stopped", default=True)),
+    Soc2StackPolicy(
+        name="cloudtrail-trail-multi-region-exists", severity="critical", criteria=["CC7.2", "CC4.1"],
+        description="The stack has a multi-region CloudTrail trail that validates log files and is logging.",
+        remediation="Add an aws.cloudtrail.Trail (or the AuditLogging component) with is_multi_region_trail=True, "
+                    "enable_log_file_validation=True and enable_logging=True. Disable this policy in stacks whose "
+                    "account is recorded by a trail managed elsewhere (an organization trail).",
+        check=_account_trail),
+]

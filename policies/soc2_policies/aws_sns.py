@@ -1,5 +1,87 @@
-"""SNS: topics, topic policies and subscriptions."""
+"""SNS: topics, topic policies and subscriptions, and a subscriber on every alert topic."""
 
 from __future__ import annotations
 
-POLICIES: list = []
+from typing import Any, Iterable, Mapping
+
+from . import documents
+from .aws_cloudwatch import ALARMS
+from .checks import list_schema
+from .framework import UNKNOWN, Resource, Soc2ResourcePolicy, Soc2StackPolicy, Stack
+
+TOPIC = "aws:sns/topic:Topic"
+TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy"
+SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
+EVENT_TARGET = "aws:cloudwatch/eventTarget:EventTarget"
+# Where a resource names the topics it publishes to.
+PUBLISHERS = {**{t: "alarmActions" for t in ALARMS}, EVENT_TARGET: "arn"}
+
+
+def _customer_key(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
+    if not r.is_set("kmsMasterKeyId"):
+        yield "messages are stored unencrypted: kmsMasterKeyId is not set"
+        return
+    key = r.peek("kmsMasterKeyId")  # unknown here means computed from a key resource: never an AWS alias
+    managed = [str(a) for a in config["awsManagedKeys"]]
+    if isinstance(key, str) and any(key == alias or key.endswith(f":{alias}") for alias in managed):
+        yield f"kmsMasterKeyId is {key!r}, an AWS-managed key whose policy this account cannot restrict"
+
+
+def _not_public(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
+    for index, statement in enumerate(documents.statements(r.document("policy"))):
+        if documents.is_public_allow(statement):
+            yield (f"topic policy statement {statement.get('Sid', index)!s} allows everyone ('*') without a "
+                   "condition on account, organization or source")
+
+
+def _https_only(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
+    protocol = r.get("protocol")
+    if isinstance(protocol, str) and protocol.lower() == "http":
+        yield "protocol is 'http': notifications travel unencrypted; use 'https'"
+
+
+def _refers_to(resource: Resource, path: str, target: Resource) -> bool:
+    """`path` was computed from `target`, or names it literally (an ARN ending in its name)."""
+    if any(d is target for d in resource.depends_on(path)):
+        return True
+    name = target.peek("name")
+    return isinstance(name, str) and name not in ("", UNKNOWN) and \
+        any(isinstance(v, str) and v.endswith(f":{name}") for v in documents.as_list(resource.peek(path)))
+
+
+def _alerts_subscribed(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
+    publishers = stack.of_type(*PUBLISHERS)
+    subscriptions = stack.of_type(SUBSCRIPTION)
+    for topic in stack.of_type(TOPIC):
+        senders = [p.name for p in publishers if _refers_to(p, PUBLISHERS[p.type], topic)]
+        if senders and not any(_refers_to(s, "topic", topic) for s in subscriptions):
+            more = f" and {len(senders) - 1} more" if len(senders) > 1 else ""
+            yield (f"topic {topic.name} receives alerts from {senders[0]}{more} but has no subscription, "
+                   "so nobody is told"), topic.urn
+
+
+POLICIES = [
+    Soc2ResourcePolicy(
+        name="sns-topic-kms-encrypted", resource_types=[TOPIC], severity="high", criteria=["CC6.1", "C1.1"],
+        description="SNS topics are encrypted with a customer-managed KMS key.",
+        remediation="Set kms_master_key_id to a customer-managed key whose policy admits the publishing services "
+                    "(cloudwatch.amazonaws.com, events.amazonaws.com), not alias/aws/sns.",
+        check=_customer_key,
+        config={"awsManagedKeys": list_schema(["alias/aws/sns"], "AWS-managed key aliases not accepted as "
+                                                                  "kmsMasterKeyId (also matched as an alias ARN).")}),
+    Soc2ResourcePolicy(
+        name="sns-topicpolicy-no-public-access", resource_types=[TOPIC_POLICY, TOPIC], severity="critical",
+        criteria=["CC6.1", "CC6.3"], description="SNS topic policies grant nothing to everyone.",
+        remediation="Name the principals (e.g. Service cloudwatch.amazonaws.com) in every Allow, or narrow `*` "
+                    "with aws:SourceAccount, aws:SourceArn or aws:PrincipalOrgID.", check=_not_public),
+    Soc2ResourcePolicy(
+        name="sns-topicsubscription-https-only", resource_types=[SUBSCRIPTION], severity="high", criteria=["CC6.7"],
+        description="SNS subscriptions deliver over HTTPS, never plain HTTP.",
+        remediation="Set protocol='https' and an https:// endpoint on the aws.sns.TopicSubscription.",
+        check=_https_only),
+    Soc2StackPolicy(
+        name="sns-topic-alerts-subscribed", severity="high", criteria=["CC7.3", "CC7.4"],
+        description="Every SNS topic that alarms or event rules notify has at least one subscription.",
+        remediation="Add an aws.sns.TopicSubscription (email, or https for a pager) whose topic is the topic's ARN; "
+                    "Monitoring subscribes alert_emails and alert_https_endpoint.", check=_alerts_subscribed),
+]
