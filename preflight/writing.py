@@ -10,16 +10,20 @@ from pathlib import Path
 from .project import PreflightInputError
 
 
-def check_output_file(path: str | Path) -> Path:
-    """Refuses a path that cannot receive a file, before the check spends any time."""
-    path = Path(path)
-    if path.is_dir():
-        raise PreflightInputError(f"{path}: is a directory; --output takes a file path")
+def _writable_parent(path: Path) -> None:
     parent = path.resolve().parent
     if not parent.is_dir():
         raise PreflightInputError(f"{path}: the directory {parent} does not exist")
     if not os.access(parent, os.W_OK):
         raise PreflightInputError(f"{path}: the directory {parent} is not writable")
+
+
+def check_output_file(path: str | Path) -> Path:
+    """Refuses a path that cannot receive a file, before the check spends any time."""
+    path = Path(path)
+    if path.is_dir():
+        raise PreflightInputError(f"{path}: is a directory; --output takes a file path")
+    _writable_parent(path)
     return path
 
 
@@ -55,11 +59,7 @@ def check_output_directory(path: str | Path) -> Path:
         raise PreflightInputError(f"{path}: exists and is not a directory; --out takes a directory")
     if path.is_dir() and any(path.iterdir()) and not (path / MARKER).exists():
         raise PreflightInputError(f"{path}: is not empty and holds no earlier evidence bundle; refusing to overwrite")
-    parent = path.resolve().parent
-    if not parent.is_dir():
-        raise PreflightInputError(f"{path}: the directory {parent} does not exist")
-    if not os.access(parent, os.W_OK):
-        raise PreflightInputError(f"{path}: the directory {parent} is not writable")
+    _writable_parent(path)
     return path
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Mapping
 
 from .checks import flag_on, is_set
-from .framework import Resource, Soc2ResourcePolicy, Soc2StackPolicy, Stack
+from .framework import Resource, Soc2StackPolicy, Stack, resource_policy
 
 TRAIL = "aws:cloudtrail/trail:Trail"
 TRAILS = [TRAIL]
@@ -32,30 +32,24 @@ def _account_trail(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[str, st
         yield (f"no trail is multi-region, validates its log files and is logging (checked: {names})", trails[0].urn)
 
 
-def _policy(name: str, description: str, severity: str, criteria: list[str], remediation: str,
-            check: Any) -> Soc2ResourcePolicy:
-    return Soc2ResourcePolicy(name=name, resource_types=TRAILS, description=description, severity=severity,
-                              criteria=criteria, remediation=remediation, check=check)
-
-
 POLICIES = [
-    _policy("cloudtrail-trail-multi-region", "CloudTrail trails record every region.", "high", ["CC7.2", "CC4.1"],
+    resource_policy("cloudtrail-trail-multi-region", TRAILS, "CloudTrail trails record every region.", "high", ["CC7.2", "CC4.1"],
             "Set is_multi_region_trail=True on the aws.cloudtrail.Trail (AuditLogging does).",
             flag_on("isMultiRegionTrail", "activity in other regions is not recorded")),
-    _policy("cloudtrail-trail-log-validation", "CloudTrail trails sign their log files with digest files.", "high",
+    resource_policy("cloudtrail-trail-log-validation", TRAILS, "CloudTrail trails sign their log files with digest files.", "high",
             ["PI1.5", "CC7.2"], "Set enable_log_file_validation=True so altered or deleted log files can be detected.",
             flag_on("enableLogFileValidation", "log files could be altered undetected")),
-    _policy("cloudtrail-trail-kms-encrypted", "CloudTrail log files are encrypted with a customer-managed KMS key.",
+    resource_policy("cloudtrail-trail-kms-encrypted", TRAILS, "CloudTrail log files are encrypted with a customer-managed KMS key.",
             "high", ["CC6.1", "C1.1"], "Set kms_key_id to a customer-managed key whose policy admits "
             "cloudtrail.amazonaws.com.", is_set("kmsKeyId", "log files are only S3-encrypted")),
-    _policy("cloudtrail-trail-cloudwatch-logs", "CloudTrail trails deliver events to CloudWatch Logs.", "medium",
+    resource_policy("cloudtrail-trail-cloudwatch-logs", TRAILS, "CloudTrail trails deliver events to CloudWatch Logs.", "medium",
             ["CC7.2", "CC7.3"], "Set cloud_watch_logs_group_arn (the log group ARN followed by :*) and "
             "cloud_watch_logs_role_arn (a role allowed logs:CreateLogStream and logs:PutLogEvents).",
             _cloudwatch_logs),
-    _policy("cloudtrail-trail-global-events", "CloudTrail trails record global service events (IAM, STS).",
+    resource_policy("cloudtrail-trail-global-events", TRAILS, "CloudTrail trails record global service events (IAM, STS).",
             "medium", ["CC7.2"], "Leave include_global_service_events at true (its default) on the multi-region trail.",
             flag_on("includeGlobalServiceEvents", "IAM and STS activity is not recorded", default=True)),
-    _policy("cloudtrail-trail-logging-enabled", "CloudTrail trails are logging.", "high", ["CC7.2", "CC4.1"],
+    resource_policy("cloudtrail-trail-logging-enabled", TRAILS, "CloudTrail trails are logging.", "high", ["CC7.2", "CC4.1"],
             "Leave enable_logging at true (its default); a stopped trail records nothing.",
             flag_on("enableLogging", "the trail is stopped", default=True)),
     Soc2StackPolicy(

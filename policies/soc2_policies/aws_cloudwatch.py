@@ -9,7 +9,7 @@ from .aws_cloudtrail import TRAIL
 from .aws_elb import BALANCERS, CLASSIC
 from .aws_rds import CLUSTER, INSTANCE
 from .checks import flag_on, is_set, list_schema, minimum_schema, shown
-from .framework import UNKNOWN, Resource, Soc2ResourcePolicy, Soc2StackPolicy, Stack
+from .framework import Resource, Soc2StackPolicy, Stack, UNKNOWN, resource_policy
 
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
@@ -117,28 +117,22 @@ def _cis_coverage(stack: Stack, config: Mapping[str, Any]) -> Iterable[tuple[str
         yield message, urn
 
 
-def _policy(name: str, types: list[str], description: str, severity: str, criteria: list[str], remediation: str,
-            check: Any, config: dict[str, Any] | None = None) -> Soc2ResourcePolicy:
-    return Soc2ResourcePolicy(name=name, resource_types=types, description=description, severity=severity,
-                              criteria=criteria, remediation=remediation, check=check, config=config)
-
-
 POLICIES = [
-    _policy("cloudwatch-loggroup-retention", [LOG_GROUP], "CloudWatch log groups keep events for a set period "
+    resource_policy("cloudwatch-loggroup-retention", [LOG_GROUP], "CloudWatch log groups keep events for a set period "
             "of at least the minimum.", "medium", ["CC7.2", "C1.2"],
             "Set retention_in_days to at least the configured minimum (365 for audit logs), e.g. 365 or 731.",
             _retention, {"minDays": minimum_schema(365, "Fewest days log events are kept.", 1)}),
-    _policy("cloudwatch-loggroup-kms-encrypted", [LOG_GROUP], "CloudWatch log groups are encrypted with a "
+    resource_policy("cloudwatch-loggroup-kms-encrypted", [LOG_GROUP], "CloudWatch log groups are encrypted with a "
             "customer-managed KMS key.", "medium", ["CC6.1", "C1.1"],
             "Set kms_key_id to a customer-managed key whose policy admits logs.<region>.amazonaws.com.",
             is_set("kmsKeyId", "events are encrypted only with the service key")),
-    _policy("cloudwatch-alarm-has-actions", ALARMS, "CloudWatch alarms notify someone when they fire.", "high",
+    resource_policy("cloudwatch-alarm-has-actions", ALARMS, "CloudWatch alarms notify someone when they fire.", "high",
             ["CC7.3", "CC7.2"], "Set alarm_actions to the alert SNS topic ARN (Monitoring's topic).",
             is_set("alarmActions", "the alarm notifies no one")),
-    _policy("cloudwatch-alarm-ok-actions", ALARMS, "CloudWatch alarms announce recovery.", "low", ["CC7.4"],
+    resource_policy("cloudwatch-alarm-ok-actions", ALARMS, "CloudWatch alarms announce recovery.", "low", ["CC7.4"],
             "Set ok_actions to the same topic as alarm_actions, so responders learn when the condition clears.",
             is_set("okActions", "recovery is not announced")),
-    _policy("cloudwatch-alarm-actions-enabled", ALARMS, "CloudWatch alarm actions are enabled.", "medium",
+    resource_policy("cloudwatch-alarm-actions-enabled", ALARMS, "CloudWatch alarm actions are enabled.", "medium",
             ["CC7.3"], "Remove actions_enabled=False (the default is true).",
             flag_on("actionsEnabled", "the alarm's actions are switched off", default=True)),
     Soc2StackPolicy(

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any, Iterable
 
 from .checks import flag_off, flag_on, list_schema, minimum_schema, shown
-from .framework import Resource, Soc2ResourcePolicy, Soc2StackPolicy, Stack
+from .framework import Resource, Stack, resource_policy, stack_policy
 from .network import DEFAULT_GROUP, GROUP, GROUP_RULE, INGRESS_RULE, INGRESS_TYPES, Ingress, ingress, public_ingress
 
 VPC = "aws:ec2/vpc:Vpc"
@@ -162,18 +162,6 @@ def _ebs_default_exists(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[st
                "(no aws.ebs.EncryptionByDefault)", vpcs[0].urn)
 
 
-def _policy(name: str, types: list[str], description: str, severity: str, criteria: list[str], remediation: str,
-            check: Any, config: dict[str, Any] | None = None) -> Soc2ResourcePolicy:
-    return Soc2ResourcePolicy(name=name, resource_types=types, description=description, severity=severity,
-                              criteria=criteria, remediation=remediation, check=check, config=config)
-
-
-def _stack_policy(name: str, description: str, severity: str, criteria: list[str], remediation: str, check: Any,
-                  config: dict[str, Any] | None = None) -> Soc2StackPolicy:
-    return Soc2StackPolicy(name=name, description=description, severity=severity, criteria=criteria,
-                           remediation=remediation, check=check, config=config)
-
-
 def _ports_schema(default: list[int], description: str) -> dict[str, Any]:
     return list_schema(default, description, "integer")
 
@@ -182,62 +170,62 @@ INGRESS_REMEDIATION = ("Remove the 0.0.0.0/0 and ::/0 sources (cidr_blocks / ipv
                        "from the rule; reach {what} through {via}.")
 
 POLICIES = [
-    _policy("ec2-securitygroup-no-public-admin-ports", PUBLIC_INGRESS_TYPES,
+    resource_policy("ec2-securitygroup-no-public-admin-ports", PUBLIC_INGRESS_TYPES,
             "Administration ports are not open to the internet.", "critical", ["CC6.6"],
             INGRESS_REMEDIATION.format(what="hosts", via="SSM Session Manager, or a VPN CIDR in the rule"),
             _exposed("adminPorts", "administration port(s)"),
             {"adminPorts": _ports_schema(ADMIN_PORTS, "Ports of remote administration (SSH, RDP).")}),
-    _policy("ec2-securitygroup-no-public-database-ports", PUBLIC_INGRESS_TYPES,
+    resource_policy("ec2-securitygroup-no-public-database-ports", PUBLIC_INGRESS_TYPES,
             "Database and cache ports are not open to the internet.", "critical", ["CC6.6"],
             INGRESS_REMEDIATION.format(what="databases", via="referenced_security_group_id of the application group"),
             _exposed("databasePorts", "database port(s)"),
             {"databasePorts": _ports_schema(DATABASE_PORTS, "Ports of databases, caches and search engines.")}),
-    _policy("ec2-securitygroup-public-ingress-web-only", INGRESS_TYPES,
+    resource_policy("ec2-securitygroup-public-ingress-web-only", INGRESS_TYPES,
             "Ingress from internet addresses reaches only web ports, unless from an approved range.", "high", ["CC6.6"],
             "Limit internet-sourced rules to from_port/to_port in allowedPorts (80, 443); use a private CIDR or "
             "referenced_security_group_id for everything else, or list an approved office/VPN range in allowedCidrs.",
             _web_only,
             {"allowedPorts": _ports_schema(WEB_PORTS, "Ports internet sources may reach."),
              "allowedCidrs": list_schema([], "Public CIDRs (office, VPN, partner) allowed to reach any port.")}),
-    _policy("ec2-securitygroup-no-public-all-ports", PUBLIC_INGRESS_TYPES,
+    resource_policy("ec2-securitygroup-no-public-all-ports", PUBLIC_INGRESS_TYPES,
             "Public ingress rules open single ports, never all traffic or port ranges.", "high", ["CC6.6"],
             "Replace protocol '-1' or a from_port..to_port range from 0.0.0.0/0 or ::/0 with one rule per port.",
             _all_ports, {"maxPortRange": minimum_schema(1, "Most ports one public rule may open.", 1)}),
-    _policy("ec2-securitygroup-rule-described", [GROUP, GROUP_RULE, INGRESS_RULE],
+    resource_policy("ec2-securitygroup-rule-described", [GROUP, GROUP_RULE, INGRESS_RULE],
             "Every security group ingress rule says why it exists.", "low", ["CC6.6", "CC8.1"],
             "Set description on each ingress rule (ingress[].description, SecurityGroupRule / "
             "SecurityGroupIngressRule description): what reaches what, and why.", _described),
-    _policy("ec2-defaultsecuritygroup-no-rules", [DEFAULT_GROUP], "Default security groups allow no traffic.",
+    resource_policy("ec2-defaultsecuritygroup-no-rules", [DEFAULT_GROUP], "Default security groups allow no traffic.",
             "medium", ["CC6.6"], "Declare aws.ec2.DefaultSecurityGroup with ingress=[] and egress=[] (Network does) "
             "and give resources their own groups.", _default_group_empty),
-    _policy("ec2-subnet-no-auto-public-ip", [SUBNET], "Subnets do not give instances public IPs automatically.",
+    resource_policy("ec2-subnet-no-auto-public-ip", [SUBNET], "Subnets do not give instances public IPs automatically.",
             "medium", ["CC6.6"], "Set map_public_ip_on_launch=False on aws.ec2.Subnet; expose services through a load "
             "balancer.", flag_off("mapPublicIpOnLaunch", "instances launched here get a public IP")),
-    _policy("ec2-flowlog-all-traffic", [FLOW_LOG], "Flow logs record all traffic, accepted and rejected.", "medium",
+    resource_policy("ec2-flowlog-all-traffic", [FLOW_LOG], "Flow logs record all traffic, accepted and rejected.", "medium",
             ["CC7.2"], "Set traffic_type='ALL' on aws.ec2.FlowLog.", _all_traffic_logged),
-    _policy("ec2-ebs-encryption-by-default", [EBS_DEFAULT], "EBS encryption by default stays on.", "high", ["CC6.1"],
+    resource_policy("ec2-ebs-encryption-by-default", [EBS_DEFAULT], "EBS encryption by default stays on.", "high", ["CC6.1"],
             "Set enabled=True on aws.ebs.EncryptionByDefault (ThreatDetection does).",
             flag_on("enabled", "new EBS volumes are not encrypted by default", default=True)),
-    _policy("ec2-volume-encrypted", [VOLUME], "EBS volumes are encrypted at rest.", "high", ["CC6.1", "C1.1"],
+    resource_policy("ec2-volume-encrypted", [VOLUME], "EBS volumes are encrypted at rest.", "high", ["CC6.1", "C1.1"],
             "Set encrypted=True (and kms_key_id) on aws.ebs.Volume; migrate data from an encrypted snapshot copy.",
             flag_on("encrypted", "the volume is unencrypted")),
-    _policy("ec2-instance-imdsv2", [INSTANCE, LAUNCH_TEMPLATE], "Instances require IMDSv2 session tokens.", "medium",
+    resource_policy("ec2-instance-imdsv2", [INSTANCE, LAUNCH_TEMPLATE], "Instances require IMDSv2 session tokens.", "medium",
             ["CC6.1"], "Set metadata_options={'http_tokens': 'required'} on aws.ec2.Instance or LaunchTemplate.",
             _imdsv2),
-    _policy("ec2-instance-no-public-ip", [INSTANCE], "Instances have no public IP address.", "medium", ["CC6.6"],
+    resource_policy("ec2-instance-no-public-ip", [INSTANCE], "Instances have no public IP address.", "medium", ["CC6.6"],
             "Set associate_public_ip_address=False and run the instance in a private subnet behind a load balancer.",
             flag_off("associatePublicIpAddress", "the instance is reachable from the internet")),
-    _policy("ec2-instance-root-volume-encrypted", [INSTANCE], "Instance root and attached EBS volumes are encrypted.",
+    resource_policy("ec2-instance-root-volume-encrypted", [INSTANCE], "Instance root and attached EBS volumes are encrypted.",
             "high", ["CC6.1", "C1.1"], "Set root_block_device={'encrypted': True} and encrypted=True on every "
             "ebs_block_devices entry of aws.ec2.Instance.", _block_devices_encrypted),
-    _stack_policy("ec2-vpc-flow-logs-enabled", "Every VPC has a flow log.", "high", ["CC7.2"],
+    stack_policy("ec2-vpc-flow-logs-enabled", "Every VPC has a flow log.", "high", ["CC7.2"],
                   "Add an aws.ec2.FlowLog with vpc_id=vpc.id and traffic_type='ALL' (Network does).", _vpc_flow_logs),
-    _stack_policy("ec2-securitygroup-public-web-load-balancers-only",
+    stack_policy("ec2-securitygroup-public-web-load-balancers-only",
                   "Public web ingress is allowed only on security groups of load balancers.", "high", ["CC6.6"],
                   "Remove the public 80/443 rule and put the service behind an aws.lb.LoadBalancer whose "
                   "security_groups holds the group with public web ingress (TlsLoadBalancer does).",
                   _web_on_load_balancers, {"webPorts": _ports_schema(WEB_PORTS, "Ports of public web traffic.")}),
-    _stack_policy("ec2-ebs-encryption-default-exists", "Stacks with a VPC turn on EBS encryption by default.",
+    stack_policy("ec2-ebs-encryption-default-exists", "Stacks with a VPC turn on EBS encryption by default.",
                   "medium", ["CC6.1"], "Add aws.ebs.EncryptionByDefault(enabled=True) (ThreatDetection does).",
                   _ebs_default_exists),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Mapping
 
 from .checks import flag_on, list_schema, shown
-from .framework import Resource, Soc2ResourcePolicy, Soc2StackPolicy, Stack
+from .framework import Resource, Soc2StackPolicy, Stack, resource_policy
 
 BALANCERS = ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"]
 LISTENERS = ["aws:lb/listener:Listener", "aws:alb/listener:Listener"]
@@ -119,40 +119,34 @@ def _logs_encrypted(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[str, s
                 yield f"{balancer.name} writes access logs to bucket {bucket.name}, which has no default encryption", balancer.urn
 
 
-def _policy(name: str, types: list[str], description: str, severity: str, criteria: list[str], remediation: str,
-            check: Any, config: dict[str, Any] | None = None) -> Soc2ResourcePolicy:
-    return Soc2ResourcePolicy(name=name, resource_types=types, description=description, severity=severity,
-                              criteria=criteria, remediation=remediation, check=check, config=config)
-
-
 POLICIES = [
-    _policy("elb-loadbalancer-drop-invalid-headers", BALANCERS, "Application load balancers drop invalid headers.",
+    resource_policy("elb-loadbalancer-drop-invalid-headers", BALANCERS, "Application load balancers drop invalid headers.",
             "medium", ["CC6.6"], "Set drop_invalid_header_fields=True.", _drop_invalid_headers),
-    _policy("elb-loadbalancer-desync-mitigation", BALANCERS, "Load balancers mitigate HTTP desync attacks.",
+    resource_policy("elb-loadbalancer-desync-mitigation", BALANCERS, "Load balancers mitigate HTTP desync attacks.",
             "medium", ["CC6.6"], "Set desync_mitigation_mode to strictest (or defensive).", _desync,
             {"modes": list_schema(["strictest", "defensive"], "Accepted desync mitigation modes.")}),
-    _policy("elb-loadbalancer-deletion-protection", BALANCERS, "Load balancers refuse deletion.", "medium",
+    resource_policy("elb-loadbalancer-deletion-protection", BALANCERS, "Load balancers refuse deletion.", "medium",
             ["A1.2", "CC6.5"], "Set enable_deletion_protection=True.",
             flag_on("enableDeletionProtection", "the load balancer can be deleted")),
-    _policy("elb-loadbalancer-access-logs", BALANCERS, "Load balancers write access logs to S3.", "high", ["CC7.2"],
+    resource_policy("elb-loadbalancer-access-logs", BALANCERS, "Load balancers write access logs to S3.", "high", ["CC7.2"],
             "Set access_logs={bucket, prefix, enabled: True} (TlsLoadBalancer does this).", _access_logs),
-    _policy("elb-loadbalancer-security-groups", BALANCERS, "Application load balancers have their own security groups.",
+    resource_policy("elb-loadbalancer-security-groups", BALANCERS, "Application load balancers have their own security groups.",
             "low", ["CC6.6"], "Pass security_groups with a group that admits only 80 and 443.", _security_groups),
-    _policy("elb-listener-encrypted", LISTENERS, "Listeners serve HTTPS; plain HTTP listeners only redirect to HTTPS.",
+    resource_policy("elb-listener-encrypted", LISTENERS, "Listeners serve HTTPS; plain HTTP listeners only redirect to HTTPS.",
             "high", ["CC6.7"], "Use protocol HTTPS with a certificate, or make the HTTP listener's only default action "
             "a redirect to HTTPS.", _encrypted),
-    _policy("elb-listener-tls-policy", LISTENERS, "HTTPS listeners negotiate TLS 1.2 or newer only.", "high", ["CC6.7"],
+    resource_policy("elb-listener-tls-policy", LISTENERS, "HTTPS listeners negotiate TLS 1.2 or newer only.", "high", ["CC6.7"],
             "Set ssl_policy to ELBSecurityPolicy-TLS13-1-2-2021-06 (or another TLS 1.2+ policy).", _tls_policy,
             {"allowedPolicies": list_schema(TLS12_POLICIES, "Accepted TLS negotiation policies.")}),
-    _policy("elb-listener-certificate", LISTENERS, "HTTPS listeners present an ACM certificate.", "high", ["CC6.7"],
+    resource_policy("elb-listener-certificate", LISTENERS, "HTTPS listeners present an ACM certificate.", "high", ["CC6.7"],
             "Set certificate_arn to a validated ACM certificate.", _certificate),
-    _policy("elb-listener-redirect-permanent", LISTENERS, "HTTP to HTTPS redirects are permanent (301).", "low",
+    resource_policy("elb-listener-redirect-permanent", LISTENERS, "HTTP to HTTPS redirects are permanent (301).", "low",
             ["CC6.7"], "Set redirect.status_code = HTTP_301.", _permanent_redirect),
-    _policy("elb-targetgroup-health-check", TARGET_GROUPS, "Target groups health-check their targets.", "medium",
+    resource_policy("elb-targetgroup-health-check", TARGET_GROUPS, "Target groups health-check their targets.", "medium",
             ["A1.1", "CC7.2"], "Leave health_check.enabled on and set a health check path.", _health_check),
-    _policy("elb-classic-access-logs", CLASSIC, "Classic load balancers write access logs to S3.", "medium", ["CC7.2"],
+    resource_policy("elb-classic-access-logs", CLASSIC, "Classic load balancers write access logs to S3.", "medium", ["CC7.2"],
             "Set access_logs={bucket, enabled: True}, or move to an application load balancer.", _access_logs),
-    _policy("elb-classic-encrypted-listeners", CLASSIC, "Classic load balancer listeners accept only HTTPS or SSL.",
+    resource_policy("elb-classic-encrypted-listeners", CLASSIC, "Classic load balancer listeners accept only HTTPS or SSL.",
             "high", ["CC6.7"], "Set lb_protocol https (or ssl) with an ssl_certificate_id on every listener.",
             _classic_listeners),
     Soc2StackPolicy(

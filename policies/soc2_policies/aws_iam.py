@@ -8,7 +8,7 @@ from typing import Any, Iterable
 
 from .checks import at_least, flag_on, list_schema, minimum_schema, shown
 from .documents import actions, as_list, grants, is_allow, is_deny, is_public_allow, resources, statements
-from .framework import Resource, Soc2ResourcePolicy, Soc2StackPolicy, Stack
+from .framework import Resource, Stack, resource_policy, stack_policy
 
 USER = "aws:iam/user:User"
 USER_POLICY = "aws:iam/userPolicy:UserPolicy"
@@ -165,15 +165,6 @@ def _max_age(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
 
 # --- stack checks ----------------------------------------------------------------------------------
 
-def _references(r: Resource, path: str, target: Resource, name: str | None) -> bool:
-    """Whether `r`'s `path` names `target`: by a property dependency, or by the same literal name."""
-    if target in r.depends_on(path):
-        return True
-    if name is None or r.is_unknown(path):
-        return False
-    value = r.get(path)
-    return value == name or (isinstance(value, list) and name in value)
-
 
 def _denies_without_mfa(document: Any) -> bool:
     """A Deny of all actions (Action '*' or NotAction) when aws:MultiFactorAuthPresent is false."""
@@ -196,9 +187,9 @@ def _denies_without_mfa(document: Any) -> bool:
 def _mfa_enforced(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     for group in stack.of_type(GROUP):
         name = _known_str(group, "name")
-        holders = [p for a in stack.of_type(GROUP_POLICY_ATTACHMENT) if _references(a, "group", group, name)
+        holders = [p for a in stack.of_type(GROUP_POLICY_ATTACHMENT) if a.refers_to("group", group, name)
                    for p in a.depends_on("policyArn") if p.type == POLICY]
-        holders += [p for p in stack.of_type(GROUP_POLICY) if _references(p, "group", group, name)]
+        holders += [p for p in stack.of_type(GROUP_POLICY) if p.refers_to("group", group, name)]
         if any(_denies_without_mfa(p.document("policy")) for p in holders if not p.is_unknown("policy")):
             continue
         for holder in holders:
@@ -212,7 +203,7 @@ def _user_in_group(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[str, st
                   [(m, "users") for m in stack.of_type(GROUP_MEMBERSHIP)]
     for user in stack.of_type(USER):
         name = _known_str(user, "name")
-        if not any(_references(m, path, user, name) for m, path in memberships):
+        if not any(m.refers_to(path, user, name) for m, path in memberships):
             yield (f"user {name or user.name!r} belongs to no group, so nothing role-based grants or limits "
                    f"their access", user.urn)
 
@@ -234,87 +225,75 @@ def _analyzer_exists(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[str, 
                f"Analyzer (type ACCOUNT or ORGANIZATION)", principals[0].urn)
 
 
-def _policy(name: str, types: list[str], description: str, severity: str, criteria: list[str], remediation: str,
-            check: Any, config: dict[str, Any] | None = None) -> Soc2ResourcePolicy:
-    return Soc2ResourcePolicy(name=name, resource_types=types, description=description, severity=severity,
-                              criteria=criteria, remediation=remediation, check=check, config=config)
-
-
-def _stack_policy(name: str, description: str, severity: str, criteria: list[str], remediation: str,
-                  check: Any) -> Soc2StackPolicy:
-    return Soc2StackPolicy(name=name, description=description, severity=severity, criteria=criteria,
-                           remediation=remediation, check=check)
-
-
 DOCUMENTS = [POLICY, ROLE_POLICY, GROUP_POLICY, ROLE]
 PASSWORD = [PASSWORD_POLICY]
 
 POLICIES = [
-    _policy("iam-user-no-inline-policy", [USER_POLICY], "IAM users carry no inline policies.", "high", ["CC6.3"],
+    resource_policy("iam-user-no-inline-policy", [USER_POLICY], "IAM users carry no inline policies.", "high", ["CC6.3"],
             "Delete the aws.iam.UserPolicy; put the permissions in a policy attached to a group "
             "(GroupPolicyAttachment) and add the user to it with UserGroupMembership.",
             _always("an inline policy is attached directly to a user", ("user", "user"))),
-    _policy("iam-user-no-policy-attachment", [USER_POLICY_ATTACHMENT, POLICY_ATTACHMENT],
+    resource_policy("iam-user-no-policy-attachment", [USER_POLICY_ATTACHMENT, POLICY_ATTACHMENT],
             "Managed policies are attached to groups or roles, never to IAM users.", "high", ["CC6.3"],
             "Replace the aws.iam.UserPolicyAttachment (or the users= of a PolicyAttachment) with a "
             "GroupPolicyAttachment and a UserGroupMembership.", _user_attachment),
-    _policy("iam-user-no-access-keys", [ACCESS_KEY], "IAM users have no long-lived access keys.", "high", ["CC6.1"],
+    resource_policy("iam-user-no-access-keys", [ACCESS_KEY], "IAM users have no long-lived access keys.", "high", ["CC6.1"],
             "Delete the aws.iam.AccessKey. People sign in with SSO or console password plus MFA; workloads assume "
             "roles (instance profiles, OIDC federation for CI).",
             _always("a long-lived access key is created for a user", ("user", "user"))),
-    _policy("iam-user-force-destroy", [USER], "IAM users are force-destroyable so removing them de-provisions.", "low",
+    resource_policy("iam-user-force-destroy", [USER], "IAM users are force-destroyable so removing them de-provisions.", "low",
             ["CC6.2"], "Set force_destroy=True on aws.iam.User, so deleting a person from the roster removes the user "
             "even with MFA devices, keys or a login profile created outside code.",
             flag_on("forceDestroy", "removing the user fails while it has MFA devices or keys")),
-    _policy("iam-policy-no-wildcard-admin", DOCUMENTS,
+    resource_policy("iam-policy-no-wildcard-admin", DOCUMENTS,
             "Customer IAM policies do not allow every action on every resource.", "high", ["CC6.3"],
             "Replace Action '*' (or an Allow with NotAction) on Resource '*' in the policy= document with the "
             "actions and resources the principal needs; full administrators get the AWS-managed "
             "AdministratorAccess through the admin group only.", _wildcard_admin),
-    _policy("iam-policy-no-privilege-escalation", DOCUMENTS,
+    resource_policy("iam-policy-no-privilege-escalation", DOCUMENTS,
             "Customer IAM policies do not allow privilege-escalation actions on every resource.", "high", ["CC6.3"],
             "In the policy= document, scope iam:PassRole and the policy, login-profile and access-key actions to "
             "specific ARNs (e.g. the one role a service passes) instead of Resource '*'.", _privilege_escalation,
             {"actions": list_schema(ESCALATION_ACTIONS, "Actions that let a principal raise its own privileges.")}),
-    _policy("iam-role-trust-no-public-principal", [ROLE], "IAM roles cannot be assumed by just anyone.", "critical",
+    resource_policy("iam-role-trust-no-public-principal", [ROLE], "IAM roles cannot be assumed by just anyone.", "critical",
             ["CC6.1"], "In assume_role_policy, name the trusted service, account or federated provider instead of "
             "Principal '*', or add a condition on aws:PrincipalOrgID / aws:SourceAccount.", _public_trust),
-    _policy("iam-group-admin-policy-restricted", [GROUP_POLICY_ATTACHMENT],
+    resource_policy("iam-group-admin-policy-restricted", [GROUP_POLICY_ATTACHMENT],
             "AdministratorAccess is attached only to the designated admin groups.", "high", ["CC6.3"],
             "Attach AdministratorAccess only to a group matching adminGroups (e.g. <prefix>-admins); give other "
             "groups job-function policies (PowerUserAccess, ViewOnlyAccess) through policy_arn.", _group_admin,
             {"adminGroups": list_schema(["*admins"], "Globs over group names allowed to hold administrator access."),
              **ADMIN_POLICIES}),
-    _policy("iam-role-no-admin-policy", [ROLE_POLICY_ATTACHMENT, ROLE], "IAM roles do not hold AdministratorAccess.",
+    resource_policy("iam-role-no-admin-policy", [ROLE_POLICY_ATTACHMENT, ROLE], "IAM roles do not hold AdministratorAccess.",
             "medium", ["CC6.3"], "Replace the AdministratorAccess policy_arn (or managed_policy_arns entry) with a "
             "policy scoped to what the role's workload does.", _role_admin, ADMIN_POLICIES),
-    _policy("iam-passwordpolicy-length", PASSWORD, "Console passwords are long enough.", "high", ["CC6.1"],
+    resource_policy("iam-passwordpolicy-length", PASSWORD, "Console passwords are long enough.", "high", ["CC6.1"],
             "Set minimum_password_length on aws.iam.AccountPasswordPolicy to at least the configured minimum (14).",
             at_least("minimumPasswordLength", "minLength", "passwords are too short"),
             {"minLength": minimum_schema(14, "Fewest characters in a console password.", 6)}),
-    _policy("iam-passwordpolicy-reuse", PASSWORD, "Console passwords cannot reuse recent ones.", "medium", ["CC6.1"],
+    resource_policy("iam-passwordpolicy-reuse", PASSWORD, "Console passwords cannot reuse recent ones.", "medium", ["CC6.1"],
             "Set password_reuse_prevention on aws.iam.AccountPasswordPolicy (24 is the AWS maximum).",
             at_least("passwordReusePrevention", "minReuse", "recent passwords can be reused"),
             {"minReuse": {**minimum_schema(24, "Fewest earlier passwords that cannot be reused.", 1), "maximum": 24}}),
-    _policy("iam-passwordpolicy-complexity", PASSWORD, "Console passwords mix character classes.", "medium", ["CC6.1"],
+    resource_policy("iam-passwordpolicy-complexity", PASSWORD, "Console passwords mix character classes.", "medium", ["CC6.1"],
             "Set require_lowercase_characters, require_uppercase_characters, require_numbers and require_symbols "
             "to True on aws.iam.AccountPasswordPolicy.", _complexity,
             {"required": {**list_schema(list(COMPLEXITY), "Character classes every password must contain."),
                           "items": {"type": "string", "enum": list(COMPLEXITY)}}}),
-    _policy("iam-passwordpolicy-max-age", PASSWORD, "Console passwords expire.", "low", ["CC6.1"],
+    resource_policy("iam-passwordpolicy-max-age", PASSWORD, "Console passwords expire.", "low", ["CC6.1"],
             "Set max_password_age on aws.iam.AccountPasswordPolicy to at most the configured days (90).", _max_age,
             {"maxDays": minimum_schema(90, "Most days a console password stays valid.", 1)}),
-    _stack_policy("iam-group-mfa-enforced", "Every IAM group denies access to members signed in without MFA.",
+    stack_policy("iam-group-mfa-enforced", "Every IAM group denies access to members signed in without MFA.",
                   "critical", ["CC6.1", "CC6.2"], "Attach to every aws.iam.Group (GroupPolicyAttachment policy_arn) a "
                   "customer policy that denies all but MFA self-service when aws:MultiFactorAuthPresent is false "
                   "(AccessControl's require-mfa policy does).", _mfa_enforced),
-    _stack_policy("iam-user-in-group", "Every IAM user gets access through group membership.", "high", ["CC6.3"],
+    stack_policy("iam-user-in-group", "Every IAM user gets access through group membership.", "high", ["CC6.3"],
                   "Add the user to a group with aws.iam.UserGroupMembership (user=user.name) or GroupMembership; "
                   "the roster's aws_groups does this in AccessControl.", _user_in_group),
-    _stack_policy("iam-passwordpolicy-exists", "Stacks with IAM users set the account password policy.", "high",
+    stack_policy("iam-passwordpolicy-exists", "Stacks with IAM users set the account password policy.", "high",
                   ["CC6.1"], "Add an aws.iam.AccountPasswordPolicy (AccessControl creates one).",
                   _password_policy_exists),
-    _stack_policy("iam-accessanalyzer-exists", "Stacks with IAM users or roles run IAM Access Analyzer.", "medium",
+    stack_policy("iam-accessanalyzer-exists", "Stacks with IAM users or roles run IAM Access Analyzer.", "medium",
                   ["CC6.1", "CC7.1"], "Add an aws.accessanalyzer.Analyzer with type='ACCOUNT' (or 'ORGANIZATION').",
                   _analyzer_exists),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Mapping
 
 from .checks import at_least, flag_off, flag_on, is_set, list_schema, minimum_schema
-from .framework import Resource, Soc2ResourcePolicy
+from .framework import Resource, resource_policy
 
 INSTANCE = "aws:rds/instance:Instance"
 CLUSTER = "aws:rds/cluster:Cluster"
@@ -98,94 +98,88 @@ def _ca_certificate(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
         yield f"caCertIdentifier {ca!r} is not a current CA; allowed: {', '.join(config['allowed'])}"
 
 
-def _policy(name: str, types: list[str], description: str, severity: str, criteria: list[str], remediation: str,
-            check: Any, config: dict[str, Any] | None = None) -> Soc2ResourcePolicy:
-    return Soc2ResourcePolicy(name=name, resource_types=types, description=description, severity=severity,
-                              criteria=criteria, remediation=remediation, check=check, config=config)
-
-
 INSTANCES, CLUSTERS, BOTH = [INSTANCE], [CLUSTER], [INSTANCE, CLUSTER]
 LOG_EXPORTS = {"postgres": ["postgresql"], "mysql": ["error"], "mariadb": ["error"],
                "aurora-postgresql": ["postgresql"], "aurora-mysql": ["error"]}
 
 POLICIES = [
-    _policy("rds-instance-storage-encrypted", INSTANCES, "RDS instances encrypt storage at rest.", "high",
+    resource_policy("rds-instance-storage-encrypted", INSTANCES, "RDS instances encrypt storage at rest.", "high",
             ["CC6.1", "C1.1"], "Set storage_encrypted=True with kms_key_id (EncryptedDatabase does). Existing "
             "unencrypted instances must be restored from an encrypted snapshot copy.",
             flag_on("storageEncrypted", "storage is unencrypted")),
-    _policy("rds-instance-customer-managed-key", INSTANCES, "RDS instances encrypt with a customer-managed KMS key.",
+    resource_policy("rds-instance-customer-managed-key", INSTANCES, "RDS instances encrypt with a customer-managed KMS key.",
             "high", ["CC6.1", "C1.1"], "Pass kms_key_id: the ARN of a customer-managed key with rotation.",
             is_set("kmsKeyId", "storage uses the AWS-managed key")),
-    _policy("rds-instance-backup-retention", INSTANCES, "RDS automated backups are kept long enough.", "high",
+    resource_policy("rds-instance-backup-retention", INSTANCES, "RDS automated backups are kept long enough.", "high",
             ["A1.2", "CC7.5"], "Set backup_retention_period to at least the configured minimum (14 in prod).",
             at_least("backupRetentionPeriod", "minDays", "backups are kept too briefly", missing=1), BACKUP_DAYS),
-    _policy("rds-instance-backup-window", INSTANCES, "RDS backups run in a chosen daily window.", "low", ["A1.2"],
+    resource_policy("rds-instance-backup-window", INSTANCES, "RDS backups run in a chosen daily window.", "low", ["A1.2"],
             "Set backup_window (UTC, e.g. 03:00-04:00) outside peak traffic.",
             is_set("backupWindow", "the backup window is left to AWS")),
-    _policy("rds-instance-multi-az", INSTANCES, "RDS instances in the listed environments run Multi-AZ.", "medium",
+    resource_policy("rds-instance-multi-az", INSTANCES, "RDS instances in the listed environments run Multi-AZ.", "medium",
             ["A1.2", "A1.1"], "Set multi_az=True. Environments are read from the soc2:environment tag.", _multi_az,
             {"environments": list_schema(["prod", "production"], "Environments (soc2:environment tag) where "
                                                                  "Multi-AZ is required; untagged databases too.")}),
-    _policy("rds-instance-not-public", INSTANCES, "RDS instances are not publicly accessible.", "critical",
+    resource_policy("rds-instance-not-public", INSTANCES, "RDS instances are not publicly accessible.", "critical",
             ["CC6.6", "C1.1"], "Set publicly_accessible=False and place the instance in private subnets.",
             flag_off("publiclyAccessible", "the database has a public endpoint")),
-    _policy("rds-instance-deletion-protection", INSTANCES, "RDS instances refuse deletion.", "high",
+    resource_policy("rds-instance-deletion-protection", INSTANCES, "RDS instances refuse deletion.", "high",
             ["CC6.5", "A1.2"], "Set deletion_protection=True; turn it off only in the change that retires the database.",
             flag_on("deletionProtection", "the database can be deleted")),
-    _policy("rds-instance-final-snapshot", INSTANCES, "Deleting an RDS instance keeps a final snapshot.", "high",
+    resource_policy("rds-instance-final-snapshot", INSTANCES, "Deleting an RDS instance keeps a final snapshot.", "high",
             ["CC6.5", "A1.2"], "Set skip_final_snapshot=False and a final_snapshot_identifier.", _final_snapshot),
-    _policy("rds-instance-copy-tags-to-snapshot", INSTANCES, "RDS snapshots inherit the instance's tags.", "low",
+    resource_policy("rds-instance-copy-tags-to-snapshot", INSTANCES, "RDS snapshots inherit the instance's tags.", "low",
             ["CC6.5", "C1.1"], "Set copy_tags_to_snapshot=True so snapshots keep owner and classification tags.",
             flag_on("copyTagsToSnapshot", "snapshots lose the instance's tags")),
-    _policy("rds-instance-iam-authentication", INSTANCES, "RDS instances accept IAM database authentication.",
+    resource_policy("rds-instance-iam-authentication", INSTANCES, "RDS instances accept IAM database authentication.",
             "medium", ["CC6.1", "CC6.3"], "Set iam_database_authentication_enabled=True and grant rds-db:connect "
             "to roles, instead of sharing database passwords.",
             flag_on("iamDatabaseAuthenticationEnabled", "IAM authentication is off")),
-    _policy("rds-instance-log-exports", INSTANCES, "RDS instances export their logs to CloudWatch Logs.", "medium",
+    resource_policy("rds-instance-log-exports", INSTANCES, "RDS instances export their logs to CloudWatch Logs.", "medium",
             ["CC7.2"], "Set enabled_cloudwatch_logs_exports (postgresql and upgrade for PostgreSQL; error, general "
             "and slowquery for MySQL).", _log_exports(LOG_EXPORTS)),
-    _policy("rds-instance-enhanced-monitoring", INSTANCES, "RDS instances have enhanced monitoring.", "low",
+    resource_policy("rds-instance-enhanced-monitoring", INSTANCES, "RDS instances have enhanced monitoring.", "low",
             ["CC7.2", "A1.1"], "Set monitoring_interval (e.g. 60) and a monitoring_role_arn.", _enhanced_monitoring),
-    _policy("rds-instance-performance-insights-encrypted", INSTANCES,
+    resource_policy("rds-instance-performance-insights-encrypted", INSTANCES,
             "RDS Performance Insights is on and encrypted with a customer-managed key.", "medium", ["CC7.2", "CC6.1"],
             "Set performance_insights_enabled=True and performance_insights_kms_key_id.", _performance_insights),
-    _policy("rds-instance-auto-minor-upgrade", INSTANCES, "RDS instances take automatic minor version upgrades.",
+    resource_policy("rds-instance-auto-minor-upgrade", INSTANCES, "RDS instances take automatic minor version upgrades.",
             "medium", ["CC7.1"], "Leave auto_minor_version_upgrade at true; patches land in the maintenance window.",
             flag_on("autoMinorVersionUpgrade", "minor upgrades are manual", default=True)),
-    _policy("rds-instance-managed-master-password", INSTANCES,
+    resource_policy("rds-instance-managed-master-password", INSTANCES,
             "RDS master passwords are generated and kept by RDS in Secrets Manager.", "high", ["CC6.1"],
             "Remove password and set manage_master_user_password=True (and master_user_secret_kms_key_id).",
             _managed_password),
-    _policy("rds-instance-subnet-group", INSTANCES, "RDS instances are placed in a chosen subnet group.", "medium",
+    resource_policy("rds-instance-subnet-group", INSTANCES, "RDS instances are placed in a chosen subnet group.", "medium",
             ["CC6.6"], "Set db_subnet_group_name to a group of private subnets.",
             is_set("dbSubnetGroupName", "the instance lands in the default VPC's subnets")),
-    _policy("rds-instance-tls-parameter-group", INSTANCES, "RDS instances use a custom parameter group.", "medium",
+    resource_policy("rds-instance-tls-parameter-group", INSTANCES, "RDS instances use a custom parameter group.", "medium",
             ["CC6.7"], "Create a parameter group that forces TLS and set parameter_group_name.", _parameter_group),
-    _policy("rds-instance-ca-certificate", INSTANCES, "RDS instances use a current certificate authority.", "low",
+    resource_policy("rds-instance-ca-certificate", INSTANCES, "RDS instances use a current certificate authority.", "low",
             ["CC6.7"], "Set ca_cert_identifier to a current CA such as rds-ca-rsa2048-g1.", _ca_certificate,
             {"allowed": list_schema(CURRENT_CAS, "Accepted ca_cert_identifier values.")}),
-    _policy("rds-cluster-storage-encrypted", CLUSTERS, "Aurora clusters encrypt storage at rest.", "high",
+    resource_policy("rds-cluster-storage-encrypted", CLUSTERS, "Aurora clusters encrypt storage at rest.", "high",
             ["CC6.1", "C1.1"], "Set storage_encrypted=True and kms_key_id on the cluster.",
             flag_on("storageEncrypted", "cluster storage is unencrypted")),
-    _policy("rds-cluster-backup-retention", CLUSTERS, "Aurora cluster backups are kept long enough.", "high",
+    resource_policy("rds-cluster-backup-retention", CLUSTERS, "Aurora cluster backups are kept long enough.", "high",
             ["A1.2", "CC7.5"], "Set backup_retention_period to at least the configured minimum.",
             at_least("backupRetentionPeriod", "minDays", "backups are kept too briefly", missing=1), BACKUP_DAYS),
-    _policy("rds-cluster-deletion-protection", CLUSTERS, "Aurora clusters refuse deletion.", "high",
+    resource_policy("rds-cluster-deletion-protection", CLUSTERS, "Aurora clusters refuse deletion.", "high",
             ["CC6.5", "A1.2"], "Set deletion_protection=True on the cluster.",
             flag_on("deletionProtection", "the cluster can be deleted")),
-    _policy("rds-cluster-iam-authentication", CLUSTERS, "Aurora clusters accept IAM database authentication.",
+    resource_policy("rds-cluster-iam-authentication", CLUSTERS, "Aurora clusters accept IAM database authentication.",
             "medium", ["CC6.1", "CC6.3"], "Set iam_database_authentication_enabled=True on the cluster.",
             flag_on("iamDatabaseAuthenticationEnabled", "IAM authentication is off")),
-    _policy("rds-cluster-log-exports", CLUSTERS, "Aurora clusters export their logs to CloudWatch Logs.", "medium",
+    resource_policy("rds-cluster-log-exports", CLUSTERS, "Aurora clusters export their logs to CloudWatch Logs.", "medium",
             ["CC7.2"], "Set enabled_cloudwatch_logs_exports on the cluster.",
             _log_exports(LOG_EXPORTS)),
-    _policy("rds-cluster-managed-master-password", CLUSTERS,
+    resource_policy("rds-cluster-managed-master-password", CLUSTERS,
             "Aurora master passwords are generated and kept by RDS in Secrets Manager.", "high", ["CC6.1"],
             "Remove master_password and set manage_master_user_password=True.", _managed_password),
-    _policy("rds-parametergroup-force-ssl", [PARAMETER_GROUP, CLUSTER_PARAMETER_GROUP],
+    resource_policy("rds-parametergroup-force-ssl", [PARAMETER_GROUP, CLUSTER_PARAMETER_GROUP],
             "RDS parameter groups refuse unencrypted connections.", "high", ["CC6.7"],
             "PostgreSQL: set rds.force_ssl=1. MySQL and MariaDB: set require_secure_transport=ON.", _force_ssl),
-    _policy("rds-snapshot-not-public", [SNAPSHOT, CLUSTER_SNAPSHOT], "RDS snapshots are never shared publicly.",
+    resource_policy("rds-snapshot-not-public", [SNAPSHOT, CLUSTER_SNAPSHOT], "RDS snapshots are never shared publicly.",
             "critical", ["CC6.1", "C1.1"], "Remove 'all' from shared_accounts; share with named accounts only.",
             _not_shared_publicly),
 ]

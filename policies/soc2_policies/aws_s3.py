@@ -6,7 +6,7 @@ from typing import Any, Iterable, Mapping
 
 from . import documents
 from .checks import flag_off, is_set, list_schema, minimum_schema, shown
-from .framework import Resource, Soc2ResourcePolicy, Soc2StackPolicy, Stack
+from .framework import Resource, Stack, resource_policy, stack_policy
 
 BUCKET = "aws:s3/bucket:Bucket"
 BUCKET_V2 = "aws:s3/bucketV2:BucketV2"
@@ -116,10 +116,7 @@ def _object_lock(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
 
 def _target_of(stack: Stack, bucket: Resource, types: list[str], path: str) -> list[Resource]:
     """Resources of `types` whose `path` was computed from `bucket`, or names it literally."""
-    name = bucket.peek("bucket")
-    head = path.split(".")[0]
-    return [other for other in stack.of_type(*types)
-            if bucket in other.depends_on(head) or (isinstance(name, str) and name and other.peek(path) == name)]
+    return [other for other in stack.of_type(*types) if other.refers_to(path, bucket, bucket.peek("bucket"))]
 
 
 def _controls_attached(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
@@ -170,73 +167,61 @@ def _customer_managed_key(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[
                     yield f"bucket {bucket.name} uses the AWS-managed aws/s3 key (kmsMasterKeyId unset)", config.urn
 
 
-def _policy(name: str, types: list[str], description: str, severity: str, criteria: list[str], remediation: str,
-            check: Any, config: dict[str, Any] | None = None) -> Soc2ResourcePolicy:
-    return Soc2ResourcePolicy(name=name, resource_types=types, description=description, severity=severity,
-                              criteria=criteria, remediation=remediation, check=check, config=config)
-
-
-def _stack_policy(name: str, description: str, severity: str, criteria: list[str], remediation: str,
-                  check: Any) -> Soc2StackPolicy:
-    return Soc2StackPolicy(name=name, description=description, severity=severity, criteria=criteria,
-                           remediation=remediation, check=check)
-
-
 POLICIES = [
-    _policy("s3-bucket-encryption-enabled", ENCRYPTION, "S3 buckets encrypt new objects by default.", "high",
+    resource_policy("s3-bucket-encryption-enabled", ENCRYPTION, "S3 buckets encrypt new objects by default.", "high",
             ["CC6.1", "C1.1"], "Add a BucketServerSideEncryptionConfiguration with sse_algorithm aws:kms and a "
             "customer-managed kms_master_key_id (SecureBucket does this).", _encryption),
-    _policy("s3-bucket-kms-bucket-key", ENCRYPTION, "SSE-KMS buckets use an S3 bucket key.", "low", ["C1.1"],
+    resource_policy("s3-bucket-kms-bucket-key", ENCRYPTION, "SSE-KMS buckets use an S3 bucket key.", "low", ["C1.1"],
             "Set bucket_key_enabled=True in the encryption rule; it cuts KMS calls without weakening encryption.",
             _bucket_key),
-    _policy("s3-bucket-versioning-enabled", VERSIONING, "S3 bucket versioning is enabled.", "high",
+    resource_policy("s3-bucket-versioning-enabled", VERSIONING, "S3 bucket versioning is enabled.", "high",
             ["A1.2", "CC7.5", "C1.1"], "Set versioning_configuration.status = Enabled on the BucketVersioning.",
             _versioning),
-    _policy("s3-bucket-public-access-blocked", PUBLIC_ACCESS_BLOCK, "All four S3 public access blocks are on.",
+    resource_policy("s3-bucket-public-access-blocked", PUBLIC_ACCESS_BLOCK, "All four S3 public access blocks are on.",
             "critical", ["CC6.1", "CC6.6", "C1.1"], "Set block_public_acls, block_public_policy, ignore_public_acls "
             "and restrict_public_buckets to True.", _all_blocks),
-    _policy("s3-account-public-access-blocked", ACCOUNT_BLOCK, "The account-wide S3 public access block is on.",
+    resource_policy("s3-account-public-access-blocked", ACCOUNT_BLOCK, "The account-wide S3 public access block is on.",
             "high", ["CC6.1", "CC6.6", "C1.1"], "Set all four flags on aws.s3.AccountPublicAccessBlock to True.",
             _all_blocks),
-    _policy("s3-bucketpolicy-tls-only", POLICY, "S3 bucket policies refuse requests made without TLS.", "high",
+    resource_policy("s3-bucketpolicy-tls-only", POLICY, "S3 bucket policies refuse requests made without TLS.", "high",
             ["CC6.7"], "Add a Deny of s3:* for Principal * with Condition Bool aws:SecureTransport = false, covering "
             "the bucket and its objects.", _tls_only),
-    _policy("s3-bucketpolicy-no-public-access", POLICY, "S3 bucket policies grant nothing to everyone.",
+    resource_policy("s3-bucketpolicy-no-public-access", POLICY, "S3 bucket policies grant nothing to everyone.",
             "critical", ["CC6.1", "C1.1"], "Name the principals, or narrow `*` with aws:SourceAccount, "
             "aws:SourceArn or aws:PrincipalOrgID.", _no_public_statements("policy")),
-    _policy("s3-bucket-inline-policy-no-public-access", BUCKETS, "Inline bucket policies grant nothing to everyone.",
+    resource_policy("s3-bucket-inline-policy-no-public-access", BUCKETS, "Inline bucket policies grant nothing to everyone.",
             "critical", ["CC6.1", "C1.1"], "Move the policy to aws.s3.BucketPolicy and name its principals.",
             _no_public_statements("policy")),
-    _policy("s3-bucketacl-private", ACL, "S3 bucket ACLs grant nothing to everyone.", "critical", ["CC6.1", "C1.1"],
+    resource_policy("s3-bucketacl-private", ACL, "S3 bucket ACLs grant nothing to everyone.", "critical", ["CC6.1", "C1.1"],
             "Remove public canned ACLs and AllUsers/AuthenticatedUsers grants; prefer BucketOwnerEnforced ownership.",
             _acl_private),
-    _policy("s3-bucket-inline-acl-private", BUCKETS, "Inline bucket ACLs grant nothing to everyone.", "critical",
+    resource_policy("s3-bucket-inline-acl-private", BUCKETS, "Inline bucket ACLs grant nothing to everyone.", "critical",
             ["CC6.1", "C1.1"], "Remove acl/grants from the Bucket and use BucketOwnershipControls (BucketOwnerEnforced).",
             _acl_private),
-    _policy("s3-bucket-ownership-enforced", OWNERSHIP, "S3 buckets disable ACLs (BucketOwnerEnforced).", "medium",
+    resource_policy("s3-bucket-ownership-enforced", OWNERSHIP, "S3 buckets disable ACLs (BucketOwnerEnforced).", "medium",
             ["CC6.1"], "Set rule.object_ownership = BucketOwnerEnforced on BucketOwnershipControls.", _ownership),
-    _policy("s3-bucket-lifecycle-rules", LIFECYCLE, "S3 lifecycle rules dispose of stale uploads and old versions.",
+    resource_policy("s3-bucket-lifecycle-rules", LIFECYCLE, "S3 lifecycle rules dispose of stale uploads and old versions.",
             "low", ["C1.2", "CC6.5"], "Add enabled rules with abort_incomplete_multipart_upload and "
             "noncurrent_version_expiration (or expiration for log buckets).", _lifecycle),
-    _policy("s3-bucket-object-lock-retention", OBJECT_LOCK, "Object lock keeps every version for the minimum period.",
+    resource_policy("s3-bucket-object-lock-retention", OBJECT_LOCK, "Object lock keeps every version for the minimum period.",
             "medium", ["PI1.5", "CC7.2"], "Set rule.default_retention with mode COMPLIANCE (or GOVERNANCE) and at "
             "least the configured days.", _object_lock,
             {"minDays": minimum_schema(365, "Fewest days each object version stays locked.", 1),
              "modes": list_schema(["COMPLIANCE", "GOVERNANCE"], "Accepted object lock modes.")}),
-    _policy("s3-bucketlogging-target-set", LOGGING, "S3 access logging names a target bucket.", "low", ["CC7.2"],
+    resource_policy("s3-bucketlogging-target-set", LOGGING, "S3 access logging names a target bucket.", "low", ["CC7.2"],
             "Set target_bucket (and target_prefix) on the BucketLogging.", is_set("targetBucket", "logs go nowhere")),
-    _policy("s3-bucket-no-force-destroy", BUCKETS, "S3 buckets cannot be deleted with their contents.", "medium",
+    resource_policy("s3-bucket-no-force-destroy", BUCKETS, "S3 buckets cannot be deleted with their contents.", "medium",
             ["CC6.5", "A1.2"], "Remove force_destroy=True; empty a bucket deliberately before retiring it.",
             flag_off("forceDestroy", "deleting the bucket deletes every object")),
-    _stack_policy("s3-bucket-security-controls-attached", "Every S3 bucket has versioning, default encryption, a "
+    stack_policy("s3-bucket-security-controls-attached", "Every S3 bucket has versioning, default encryption, a "
                   "public access block and a bucket policy.", "high", ["CC6.1", "CC6.7", "A1.2", "C1.1"],
                   "Create the bucket with the SecureBucket component, or add the missing split resources "
                   "(BucketVersioning, BucketServerSideEncryptionConfiguration, BucketPublicAccessBlock, BucketPolicy).",
                   _controls_attached),
-    _stack_policy("s3-bucket-access-logging", "Every S3 bucket logs access, except the buckets that receive logs.",
+    stack_policy("s3-bucket-access-logging", "Every S3 bucket logs access, except the buckets that receive logs.",
                   "medium", ["CC7.2"], "Add a BucketLogging to a log bucket (SecureBucket access_log_bucket).",
                   _access_logging),
-    _stack_policy("s3-bucket-customer-managed-key", "S3 buckets encrypt with a customer-managed KMS key, except "
+    stack_policy("s3-bucket-customer-managed-key", "S3 buckets encrypt with a customer-managed KMS key, except "
                   "log buckets, which AWS allows only SSE-S3.", "high", ["CC6.1", "C1.1"],
                   "Use sse_algorithm aws:kms with kms_master_key_id set to a customer-managed key.",
                   _customer_managed_key),

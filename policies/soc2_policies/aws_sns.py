@@ -7,7 +7,7 @@ from typing import Any, Iterable, Mapping
 from . import documents
 from .aws_cloudwatch import ALARMS
 from .checks import list_schema
-from .framework import UNKNOWN, Resource, Soc2ResourcePolicy, Soc2StackPolicy, Stack
+from .framework import Resource, Soc2ResourcePolicy, Soc2StackPolicy, Stack
 
 TOPIC = "aws:sns/topic:Topic"
 TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy"
@@ -40,21 +40,13 @@ def _https_only(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
         yield "protocol is 'http': notifications travel unencrypted; use 'https'"
 
 
-def _refers_to(resource: Resource, path: str, target: Resource) -> bool:
-    """`path` was computed from `target`, or names it literally (an ARN ending in its name)."""
-    if any(d is target for d in resource.depends_on(path)):
-        return True
-    name = target.peek("name")
-    return isinstance(name, str) and name not in ("", UNKNOWN) and \
-        any(isinstance(v, str) and v.endswith(f":{name}") for v in documents.as_list(resource.peek(path)))
-
 
 def _alerts_subscribed(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     publishers = stack.of_type(*PUBLISHERS)
     subscriptions = stack.of_type(SUBSCRIPTION)
     for topic in stack.of_type(TOPIC):
-        senders = [p.name for p in publishers if _refers_to(p, PUBLISHERS[p.type], topic)]
-        if senders and not any(_refers_to(s, "topic", topic) for s in subscriptions):
+        senders = [p.name for p in publishers if p.refers_to(PUBLISHERS[p.type], topic, topic.peek("name"))]
+        if senders and not any(s.refers_to("topic", topic, topic.peek("name")) for s in subscriptions):
             more = f" and {len(senders) - 1} more" if len(senders) > 1 else ""
             yield (f"topic {topic.name} receives alerts from {senders[0]}{more} but has no subscription, "
                    "so nobody is told"), topic.urn

@@ -146,6 +146,17 @@ class Resource:
     def depends_on(self, path: str) -> list["Resource"]:
         return self.property_dependencies.get(path, [])
 
+    def refers_to(self, path: str, target: "Resource", name: Any = None) -> bool:
+        """Whether `path` names `target`: computed from it (a property dependency), or holding its
+        literal `name`, alone, in a list, or at the end of an ARN."""
+        if any(d is target for d in self.depends_on(path.split(".")[0])):
+            return True
+        if not isinstance(name, str) or name in ("", UNKNOWN):
+            return False
+        values = self.peek(path)
+        return any(isinstance(v, str) and (v == name or v.endswith((f":{name}", f"/{name}")))
+                   for v in (values if isinstance(values, list) else [values]))
+
 
 @dataclass(frozen=True)
 class Waiver:
@@ -255,6 +266,20 @@ class Soc2StackPolicy(_Soc2Policy, StackValidationPolicy):
         stack = Stack.from_policy_resources(args.resources)
         for message, urn in self.findings(stack, self.effective_config(args.get_config())):
             report_violation(message, urn or None)
+
+
+def resource_policy(name: str, types: Iterable[str], description: str, severity: str, criteria: list[str],
+                    remediation: str, check: ResourceCheck, config: dict[str, Any] | None = None) -> Soc2ResourcePolicy:
+    """A resource policy, with its metadata in the order the catalog lists it."""
+    return Soc2ResourcePolicy(name=name, resource_types=types, description=description, severity=severity,
+                              criteria=criteria, remediation=remediation, check=check, config=config)
+
+
+def stack_policy(name: str, description: str, severity: str, criteria: list[str], remediation: str,
+                 check: StackCheck, config: dict[str, Any] | None = None) -> Soc2StackPolicy:
+    """A stack policy, with its metadata in the order the catalog lists it."""
+    return Soc2StackPolicy(name=name, description=description, severity=severity, criteria=criteria,
+                           remediation=remediation, check=check, config=config)
 
 
 class Stack:

@@ -6,7 +6,7 @@ from fnmatch import fnmatchcase
 from typing import Any, Iterable, Mapping
 
 from .checks import at_least, flag_off, flag_on, list_schema, minimum_schema, shown
-from .framework import Resource, Soc2ResourcePolicy, Soc2StackPolicy, Stack
+from .framework import Resource, Soc2StackPolicy, Stack, resource_policy
 
 REPOSITORY = "github:index/repository:Repository"
 BRANCH_PROTECTION = "github:index/branchProtection:BranchProtection"
@@ -179,14 +179,10 @@ def _repositories(stack: Stack) -> Iterable[tuple[Resource, str]]:
             yield repo, name if isinstance(name, str) else repo.name
 
 
-def _of_repository(r: Resource, key: str, repo: Resource, name: str) -> bool:
-    """`r` refers to `repo` through property `key`: computed from it, or naming it literally."""
-    return repo in r.depends_on(key) or r.props.get(key) == name
-
 
 def _default_branch(stack: Stack, repo: Resource, name: str, config: Mapping[str, Any]) -> str:
     for default in stack.of_type(BRANCH_DEFAULT):
-        if _of_repository(default, "repository", repo, name) and isinstance(default.get("branch"), str):
+        if default.refers_to("repository", repo, name) and isinstance(default.get("branch"), str):
             return default.get("branch")
     branch = repo.get("defaultBranch")
     return branch if isinstance(branch, str) else str(config.get("defaultBranch") or "main")
@@ -222,11 +218,11 @@ def _organization_ruleset_targets(ruleset: Resource, repo: Resource, name: str) 
 def _default_branch_protected(stack: Stack, config: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     for repo, name in _repositories(stack):
         branch = _default_branch(stack, repo, name, config)
-        protections = [p for p in stack.of_type(BRANCH_PROTECTION) if _of_repository(p, "repositoryId", repo, name)]
+        protections = [p for p in stack.of_type(BRANCH_PROTECTION) if p.refers_to("repositoryId", repo, name)]
         patterns = [p.get("pattern") for p in protections]
         if any(isinstance(p, str) and fnmatchcase(branch, p) for p in patterns):
             continue
-        if any(_of_repository(rs, "repository", repo, name) and _ruleset_covers(rs, branch)
+        if any(rs.refers_to("repository", repo, name) and _ruleset_covers(rs, branch)
                for rs in stack.of_type(REPOSITORY_RULESET)):
             continue
         if any(_organization_ruleset_targets(rs, repo, name) and _ruleset_covers(rs, branch)
@@ -241,7 +237,7 @@ def _security_files(stack: Stack, config: Mapping[str, Any]) -> Iterable[tuple[s
     for repo, name in _repositories(stack):
         branch = _default_branch(stack, repo, name, config)
         files = {str(f.get("file")).lstrip("/") for f in stack.of_type(REPOSITORY_FILE)
-                 if _of_repository(f, "repository", repo, name) and f.get("branch") in (None, branch)}
+                 if f.refers_to("repository", repo, name) and f.get("branch") in (None, branch)}
         missing = [f"{label} (one of {', '.join(paths)})" for label, key in
                    (("a security policy", "securityPolicyPaths"), ("CODEOWNERS", "codeOwnersPaths"))
                    if not files & set(paths := _strings(config.get(key) or []))]
@@ -254,17 +250,11 @@ def _vulnerability_alerts(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[
         if repo.get("vulnerabilityAlerts") is True:
             continue
         # The provider deprecates vulnerability_alerts for the RepositoryVulnerabilityAlerts resource.
-        if any(_of_repository(a, "repository", repo, name) and a.get("enabled") is not False
+        if any(a.refers_to("repository", repo, name) and a.get("enabled") is not False
                for a in stack.of_type(VULNERABILITY_ALERTS)):
             continue
         yield (f"repository {name}: Dependabot alerts are off: vulnerabilityAlerts is "
                f"{shown(repo.get('vulnerabilityAlerts'))} and no RepositoryVulnerabilityAlerts enables them", repo.urn)
-
-
-def _policy(name: str, types: list[str], description: str, severity: str, criteria: list[str], remediation: str,
-            check: Any, config: dict[str, Any] | None = None) -> Soc2ResourcePolicy:
-    return Soc2ResourcePolicy(name=name, resource_types=types, description=description, severity=severity,
-                              criteria=criteria, remediation=remediation, check=check, config=config)
 
 
 REPOSITORIES, PROTECTIONS, SETTINGS = [REPOSITORY], [BRANCH_PROTECTION], [ORGANIZATION_SETTINGS]
@@ -272,7 +262,7 @@ CODEOWNERS_PATHS = [".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"]
 SECURITY_PATHS = ["SECURITY.md", ".github/SECURITY.md", "docs/SECURITY.md"]
 
 POLICIES = [
-    _policy("github-repository-private", REPOSITORIES, "GitHub repositories are private or internal.", "high",
+    resource_policy("github-repository-private", REPOSITORIES, "GitHub repositories are private or internal.", "high",
             ["C1.1", "CC6.1"], "Set visibility='private' (or 'internal' in an enterprise). GitHubOrganization "
             "repositories are private unless a spec says otherwise.", _private),
     Soc2StackPolicy(
@@ -280,7 +270,7 @@ POLICIES = [
         severity="high", criteria=["CC7.1", "CC6.8"], check=_vulnerability_alerts,
         remediation="Set vulnerability_alerts=True on the Repository, or add a RepositoryVulnerabilityAlerts "
                     "with repository=repo.name and enabled=True."),
-    _policy("github-repository-delete-branch-on-merge", REPOSITORIES,
+    resource_policy("github-repository-delete-branch-on-merge", REPOSITORIES,
             "GitHub repositories delete head branches once merged.", "low", ["CC8.1"],
             "Set delete_branch_on_merge=True so merged work does not linger in stale branches.",
             flag_on("deleteBranchOnMerge", "merged branches are kept")),
@@ -300,81 +290,81 @@ POLICIES = [
                 "codeOwnersPaths": list_schema(CODEOWNERS_PATHS, "Accepted locations of CODEOWNERS.")},
         remediation="Add RepositoryFile resources with repository=repo.name for SECURITY.md (how to report a "
                     "vulnerability) and .github/CODEOWNERS, on the default branch (GitHubOrganization does)."),
-    _policy("github-branchprotection-required-reviews", PROTECTIONS,
+    resource_policy("github-branchprotection-required-reviews", PROTECTIONS,
             "Protected branches need approving pull request reviews.", "high", ["CC8.1"],
             "Set required_pull_request_reviews=[{'required_approving_review_count': N}] with N at least minReviews.",
             _reviews_then(lambda b: at_least(f"{b}.requiredApprovingReviewCount", "minReviews",
                                              "too few approving reviews", missing=1)), MIN_REVIEWS),
-    _policy("github-branchprotection-dismiss-stale-reviews", PROTECTIONS,
+    resource_policy("github-branchprotection-dismiss-stale-reviews", PROTECTIONS,
             "Protected branches dismiss approvals when new commits are pushed.", "medium", ["CC8.1"],
             "Set dismiss_stale_reviews=True in required_pull_request_reviews.",
             _reviews_then(lambda b: flag_on(f"{b}.dismissStaleReviews", "approvals survive new commits"))),
-    _policy("github-branchprotection-code-owner-reviews", PROTECTIONS,
+    resource_policy("github-branchprotection-code-owner-reviews", PROTECTIONS,
             "Protected branches need a code owner's review.", "medium", ["CC8.1", "CC6.3"],
             "Set require_code_owner_reviews=True in required_pull_request_reviews, and manage a CODEOWNERS file.",
             _reviews_then(lambda b: flag_on(f"{b}.requireCodeOwnerReviews", "code owners need not review"))),
-    _policy("github-branchprotection-status-checks", PROTECTIONS,
+    resource_policy("github-branchprotection-status-checks", PROTECTIONS,
             "Protected branches require the configured status checks to pass.", "high", ["CC8.1", "CC7.1"],
             "Set required_status_checks=[{'strict': True, 'contexts': [...]}] including every check in requiredChecks.",
             _status_checks, REQUIRED_CHECKS),
-    _policy("github-branchprotection-enforce-admins", PROTECTIONS,
+    resource_policy("github-branchprotection-enforce-admins", PROTECTIONS,
             "Branch protection applies to administrators too.", "high", ["CC8.1", "CC6.3"],
             "Set enforce_admins=True.", flag_on("enforceAdmins", "administrators bypass the protection")),
-    _policy("github-branchprotection-no-force-push", PROTECTIONS, "Protected branches refuse force pushes.", "high",
+    resource_policy("github-branchprotection-no-force-push", PROTECTIONS, "Protected branches refuse force pushes.", "high",
             ["CC8.1"], "Set allows_force_pushes=False (the default).",
             flag_off("allowsForcePushes", "history can be rewritten")),
-    _policy("github-branchprotection-no-deletion", PROTECTIONS, "Protected branches cannot be deleted.", "high",
+    resource_policy("github-branchprotection-no-deletion", PROTECTIONS, "Protected branches cannot be deleted.", "high",
             ["CC8.1", "A1.2"], "Set allows_deletions=False (the default).",
             flag_off("allowsDeletions", "the branch can be deleted")),
-    _policy("github-branchprotection-conversation-resolution", PROTECTIONS,
+    resource_policy("github-branchprotection-conversation-resolution", PROTECTIONS,
             "Protected branches need review conversations resolved before merging.", "low", ["CC8.1"],
             "Set require_conversation_resolution=True.",
             flag_on("requireConversationResolution", "open review comments do not block a merge")),
-    _policy("github-branchprotection-signed-commits", PROTECTIONS, "Protected branches accept only signed commits.",
+    resource_policy("github-branchprotection-signed-commits", PROTECTIONS, "Protected branches accept only signed commits.",
             "low", ["CC8.1", "CC6.1"], "Set require_signed_commits=True and have every committer sign commits.",
             flag_on("requireSignedCommits", "unsigned commits are accepted")),
-    _policy("github-ruleset-active", RULESETS, "GitHub rulesets are enforced.", "high", ["CC8.1"],
+    resource_policy("github-ruleset-active", RULESETS, "GitHub rulesets are enforced.", "high", ["CC8.1"],
             "Set enforcement='active' ('evaluate' only reports, 'disabled' does nothing).", _ruleset_active),
-    _policy("github-ruleset-pull-request-reviews", RULESETS, "Branch rulesets need approving pull request reviews.",
+    resource_policy("github-ruleset-pull-request-reviews", RULESETS, "Branch rulesets need approving pull request reviews.",
             "high", ["CC8.1"], "Set rules.pull_request.required_approving_review_count to at least minReviews.",
             _branch_rules(_ruleset_reviews), MIN_REVIEWS),
-    _policy("github-ruleset-no-force-push", RULESETS, "Branch rulesets block force pushes.", "high", ["CC8.1"],
+    resource_policy("github-ruleset-no-force-push", RULESETS, "Branch rulesets block force pushes.", "high", ["CC8.1"],
             "Set rules.non_fast_forward=True.", _rule_on("nonFastForward", "history can be rewritten")),
-    _policy("github-ruleset-no-deletion", RULESETS, "Branch rulesets block branch deletion.", "high",
+    resource_policy("github-ruleset-no-deletion", RULESETS, "Branch rulesets block branch deletion.", "high",
             ["CC8.1", "A1.2"], "Set rules.deletion=True.", _rule_on("deletion", "matching branches can be deleted")),
-    _policy("github-ruleset-status-checks", RULESETS, "Branch rulesets require the configured status checks.",
+    resource_policy("github-ruleset-status-checks", RULESETS, "Branch rulesets require the configured status checks.",
             "high", ["CC8.1", "CC7.1"], "Set rules.required_status_checks.required_checks with a context for every "
             "check in requiredChecks.", _branch_rules(_ruleset_status_checks), REQUIRED_CHECKS),
-    _policy("github-ruleset-no-bypass", RULESETS, "Nobody may bypass a ruleset except through a pull request.",
+    resource_policy("github-ruleset-no-bypass", RULESETS, "Nobody may bypass a ruleset except through a pull request.",
             "medium", ["CC8.1", "CC6.3"], "Remove bypass_actors, or set their bypass_mode='pull_request'.",
             _no_bypass),
-    _policy("github-organizationsettings-base-permission", SETTINGS,
+    resource_policy("github-organizationsettings-base-permission", SETTINGS,
             "Organization members get no more than read access to repositories by default.", "high",
             ["CC6.3", "CC6.1"], "Set default_repository_permission='read' or 'none' and grant more through teams.",
             _base_permission, {"allowed": list_schema(["read", "none"], "Accepted default_repository_permission "
                                                                        "values (missing means read).")}),
-    _policy("github-organizationsettings-no-public-repositories", SETTINGS,
+    resource_policy("github-organizationsettings-no-public-repositories", SETTINGS,
             "Organization members cannot create public repositories.", "high", ["CC6.1", "C1.1"],
             "Set members_can_create_public_repositories=False (the provider default is true).",
             _false("membersCanCreatePublicRepositories", "members can publish code", default=True)),
-    _policy("github-organizationsettings-dependency-scanning", SETTINGS,
+    resource_policy("github-organizationsettings-dependency-scanning", SETTINGS,
             "New repositories get the dependency graph, Dependabot alerts and security updates.", "medium",
             ["CC7.1", "CC6.8"], "Set dependency_graph_enabled_for_new_repositories, "
             "dependabot_alerts_enabled_for_new_repositories and dependabot_security_updates_enabled_for_new_repositories "
             "to True.", _all_on(["dependencyGraphEnabledForNewRepositories", "dependabotAlertsEnabledForNewRepositories",
                                  "dependabotSecurityUpdatesEnabledForNewRepositories"],
                                 "new repositories are not scanned for vulnerable dependencies")),
-    _policy("github-organizationsettings-secret-scanning", SETTINGS,
+    resource_policy("github-organizationsettings-secret-scanning", SETTINGS,
             "New repositories get secret scanning with push protection.", "medium", ["CC6.8", "CC6.1"],
             "Set secret_scanning_enabled_for_new_repositories and "
             "secret_scanning_push_protection_enabled_for_new_repositories to True.",
             _all_on(["secretScanningEnabledForNewRepositories", "secretScanningPushProtectionEnabledForNewRepositories"],
                     "leaked credentials in new repositories go unnoticed")),
-    _policy("github-organizationsettings-web-commit-signoff", SETTINGS,
+    resource_policy("github-organizationsettings-web-commit-signoff", SETTINGS,
             "Commits made on the GitHub website carry a sign-off.", "low", ["CC8.1"],
             "Set web_commit_signoff_required=True.",
             flag_on("webCommitSignoffRequired", "web commits are not signed off")),
-    _policy("github-organization-two-factor-required", [TWO_FACTOR],
+    resource_policy("github-organization-two-factor-required", [TWO_FACTOR],
             "The GitHub organization requires two-factor authentication.", "critical", ["CC6.1"],
             "GitHub has no API to turn this on: an owner enables 'Require two-factor authentication for everyone' "
             "under the organization's Settings > Authentication security. Members without 2FA are removed, so warn "

@@ -9,14 +9,12 @@ CRITERIA = ["CC6.1", "CC6.2", "CC6.3"]
 
 
 def build(facts: Facts) -> Document:
-    doc = Document("Access control policy")
-    doc.paragraph(f"Stack `{facts.capture.project}/{facts.capture.stack}`. SOC 2 criteria: {', '.join(CRITERIA)}.")
-    doc.heading(2, "Policy")
-    doc.items(["Access is granted to groups, never to individuals; administrators are a separate group.",
-               "Every human sign-in requires MFA; long-lived access keys are not issued to people.",
-               "One roster lists everyone. Removing a person from it removes their AWS and GitHub access in the "
-               "same change, within one business day of their departure.",
-               "Access is reviewed every quarter (access-review.md)."])
+    doc = facts.document("Access control policy", CRITERIA, [
+        "Access is granted to groups, never to individuals; administrators are a separate group.",
+        "Every human sign-in requires MFA; long-lived access keys are not issued to people.",
+        "One roster lists everyone. Removing a person from it removes their AWS and GitHub access in the "
+        "same change, within one business day of their departure.",
+        "Access is reviewed every quarter (access-review.md)."])
     doc.heading(2, "AWS groups")
     attachments = facts.of("aws:iam/groupPolicyAttachment:GroupPolicyAttachment")
     policies = {p.urn: p.name for p in facts.of("aws:iam/policy:Policy")}

@@ -9,12 +9,10 @@ CRITERIA = ["A1.2", "A1.3", "CC7.5", "CC6.5"]
 
 
 def build(facts: Facts) -> Document:
-    doc = Document("Backup and recovery policy")
-    doc.paragraph(f"Stack `{facts.capture.project}/{facts.capture.stack}`. SOC 2 criteria: {', '.join(CRITERIA)}.")
-    doc.heading(2, "Policy")
-    doc.items(["Every database and every stateful bucket is backed up daily to an encrypted, locked vault.",
-               "Databases keep automated backups, refuse deletion and take a final snapshot.",
-               "Restores are tested at least once a year and the result recorded."])
+    doc = facts.document("Backup and recovery policy", CRITERIA, [
+        "Every database and every stateful bucket is backed up daily to an encrypted, locked vault.",
+        "Databases keep automated backups, refuse deletion and take a final snapshot.",
+        "Restores are tested at least once a year and the result recorded."])
     doc.heading(2, "Databases")
     doc.table(["Database", "Backup retention (days)", "Backup window", "Multi-AZ", "Deletion protection",
                "Final snapshot"], [

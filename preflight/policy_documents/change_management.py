@@ -9,13 +9,11 @@ CRITERIA = ["CC8.1", "CC3.4", "CC5.3"]
 
 
 def build(facts: Facts) -> Document:
-    doc = Document("Change management policy")
-    doc.paragraph(f"Stack `{facts.capture.project}/{facts.capture.stack}`. SOC 2 criteria: {', '.join(CRITERIA)}.")
-    doc.heading(2, "Policy")
-    doc.items(["Every change to infrastructure and code reaches the default branch through a reviewed pull request.",
-               "Required checks, including the SOC 2 policy preview, pass before merging.",
-               "Nobody, administrators included, can push directly, force-push or delete a protected branch.",
-               "Every change is tracked by an issue labelled `change`, `bug`, `security` or `incident`."])
+    doc = facts.document("Change management policy", CRITERIA, [
+        "Every change to infrastructure and code reaches the default branch through a reviewed pull request.",
+        "Required checks, including the SOC 2 policy preview, pass before merging.",
+        "Nobody, administrators included, can push directly, force-push or delete a protected branch.",
+        "Every change is tracked by an issue labelled `change`, `bug`, `security` or `incident`."])
     doc.heading(2, "Protected branches")
     repositories = {r.urn: value(r, "name", r.name) for r in facts.of("github:index/repository:Repository")}
     rows = []

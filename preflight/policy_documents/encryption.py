@@ -15,12 +15,10 @@ AT_REST = [("aws:rds/instance:Instance", "kmsKeyId"), ("aws:rds/cluster:Cluster"
 
 
 def build(facts: Facts) -> Document:
-    doc = Document("Encryption policy")
-    doc.paragraph(f"Stack `{facts.capture.project}/{facts.capture.stack}`. SOC 2 criteria: {', '.join(CRITERIA)}.")
-    doc.heading(2, "Policy")
-    doc.items(["Customer data is encrypted at rest with customer-managed KMS keys that rotate every year.",
-               "Data in transit uses TLS 1.2 or newer; plain HTTP only redirects to HTTPS.",
-               "Key administration is limited to the account's administrators; services are named in key policies."])
+    doc = facts.document("Encryption policy", CRITERIA, [
+        "Customer data is encrypted at rest with customer-managed KMS keys that rotate every year.",
+        "Data in transit uses TLS 1.2 or newer; plain HTTP only redirects to HTTPS.",
+        "Key administration is limited to the account's administrators; services are named in key policies."])
     doc.heading(2, "Keys")
     doc.table(["Key", "Purpose", "Rotation", "Deletion window (days)"], [
         [k.name, value(k, "tags.soc2:purpose", "-"), yes(value(k, "enableKeyRotation", None)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..capture import Capture, ResourceRecord
+from ..document import Document
 from ..properties import UNKNOWN, is_secret
 from ..results import Finding
 
@@ -21,6 +22,13 @@ class Facts:
         self._by_type: dict[str, list[ResourceRecord]] = {}
         for record in capture.records:
             self._by_type.setdefault(record.type, []).append(record)
+
+    def document(self, title: str, criteria: list[str], policy: list[str]) -> Document:
+        """A policy document's opening: the stack, the criteria it serves, and its policy statements."""
+        doc = Document(title)
+        doc.paragraph(f"Stack `{self.capture.project}/{self.capture.stack}`. SOC 2 criteria: {', '.join(criteria)}.")
+        doc.heading(2, "Policy")
+        return doc.items(policy)
 
     def of(self, *types: str) -> list[ResourceRecord]:
         return sorted((r for t in types for r in self._by_type.get(t, [])), key=lambda r: r.name)

@@ -11,12 +11,10 @@ CRITERIA = ["CC7.2", "CC7.3", "CC4.1", "CC2.1", "PI1.5"]
 
 
 def build(facts: Facts) -> Document:
-    doc = Document("Logging and monitoring policy")
-    doc.paragraph(f"Stack `{facts.capture.project}/{facts.capture.stack}`. SOC 2 criteria: {', '.join(CRITERIA)}.")
-    doc.heading(2, "Policy")
-    doc.items(["Every API call in every region is recorded in a tamper-evident trail kept for at least a year.",
-               "Security-relevant events and service health raise alarms that notify an owned topic with subscribers.",
-               "Logs are encrypted and kept for a defined retention."])
+    doc = facts.document("Logging and monitoring policy", CRITERIA, [
+        "Every API call in every region is recorded in a tamper-evident trail kept for at least a year.",
+        "Security-relevant events and service health raise alarms that notify an owned topic with subscribers.",
+        "Logs are encrypted and kept for a defined retention."])
     doc.heading(2, "Audit trail")
     doc.table(["Trail", "Multi-region", "Global events", "Log file validation", "Encrypted", "CloudWatch Logs"], [
         [t.name, yes(value(t, "isMultiRegionTrail", None)), yes(value(t, "includeGlobalServiceEvents", None)),
