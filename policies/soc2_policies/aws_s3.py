@@ -116,7 +116,7 @@ def _object_lock(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
 
 def _target_of(stack: Stack, bucket: Resource, types: list[str], path: str) -> list[Resource]:
     """Resources of `types` whose `path` was computed from `bucket`, or names it literally."""
-    return [other for other in stack.of_type(*types) if other.refers_to(path, bucket, bucket.peek("bucket"))]
+    return stack.referrers(types, path, BUCKETS, "bucket").get(bucket.urn, [])
 
 
 def _controls_attached(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[str, str]]:

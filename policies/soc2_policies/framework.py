@@ -290,12 +290,35 @@ class Stack:
         self._by_type: dict[str, list[Resource]] = {}
         for r in resources:
             self._by_type.setdefault(r.type, []).append(r)
+        self._referrers: dict[tuple, dict[str, list[Resource]]] = {}
 
     def of_type(self, *types: str) -> list[Resource]:
         return [r for t in types for r in self._by_type.get(t, [])]
 
     def __iter__(self) -> Iterator[Resource]:
         return iter(self.resources)
+
+    def referrers(self, types: Iterable[str], path: str, target_types: Iterable[str],
+                  name_path: str) -> dict[str, list[Resource]]:
+        """Target URN to the resources of `types` whose `path` names it, as Resource.refers_to decides,
+        in one pass over the stack (cached) instead of one scan per target."""
+        key = (tuple(types), path, tuple(target_types), name_path)
+        if key not in self._referrers:
+            targets = self.of_type(*target_types)
+            by_name = {n: t for t in targets if isinstance(n := t.peek(name_path), str) and n not in ("", UNKNOWN)}
+            index: dict[str, list[Resource]] = {}
+            for other in self.of_type(*types):
+                found = {id(d): d for d in other.depends_on(path.split(".")[0]) if d.type in key[2]}
+                values = other.peek(path)
+                for value in values if isinstance(values, list) else [values]:
+                    if isinstance(value, str):
+                        for candidate in (value, value.rsplit(":", 1)[-1], value.rsplit("/", 1)[-1]):
+                            if candidate in by_name:
+                                found[id(by_name[candidate])] = by_name[candidate]
+                for target in found.values():
+                    index.setdefault(target.urn, []).append(other)
+            self._referrers[key] = index
+        return self._referrers[key]
 
     @classmethod
     def from_policy_resources(cls, policy_resources: Iterable[Any], secret_paths: Mapping[str, frozenset[str]] | None = None) -> "Stack":
