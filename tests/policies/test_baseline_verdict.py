@@ -22,3 +22,16 @@ def test_the_baseline_is_compliant(soc2_pack, stack, mode):
     assert [(f.policy, f.detail) for f in findings if f.kind == "violation"] == []
     # The only thing an offline check cannot know: whether the GitHub organization requires 2FA.
     assert [(f.policy, f.kind) for f in findings] == [("github-organization-two-factor-required", "not-evaluated")]
+
+
+def test_prod_meets_the_stricter_prod_policy_config_and_dev_does_not():
+    from preflight.check import CheckOptions, check
+
+    config = REPO / "stacks" / "policy-config.prod.json"
+    prod = check(CheckOptions(REPO, "prod", [REPO / "policies"], [config]))
+    assert prod.exit_code == 0
+    dev = check(CheckOptions(REPO, "dev", [REPO / "policies"], [config]))
+    assert dev.exit_code == 1
+    # Dev's single-AZ database is exempt by its environment tag; its retention and reviews are not.
+    assert {f.policy for f in dev.findings if f.blocking} == {
+        "rds-instance-backup-retention", "github-branchprotection-required-reviews", "backup-plan-retention"}
