@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import EmailStr, Field, SecretStr, field_validator, model_validator
 
-from .settings import Settings, read_settings
+from .settings import DomainName, Settings, read_settings, setting
 
 NAMESPACE = "soc2-baseline"
 
@@ -46,12 +46,6 @@ ENVIRONMENT_MINIMUMS: dict[str, dict[str, int]] = {
 }
 
 
-def setting(default: Any = ..., *, allowed: str, **constraints: Any) -> Any:
-    """A settings field whose `allowed` text appears in error messages and in the README table."""
-    return Field(default, json_schema_extra={"allowed": allowed}, **constraints)
-
-
-DomainName = Annotated[str, Field(max_length=253, pattern=r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")]
 AwsRegion = Annotated[str, Field(pattern=r"^[a-z]{2}(-gov)?-[a-z]+-\d$")]
 
 

@@ -11,12 +11,12 @@ import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import pulumi
 import yaml
 from pulumi.runtime import config as runtime_config
-from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic.alias_generators import to_camel
 
 SECRET_MARK = "[secret]"
@@ -51,6 +51,13 @@ class Settings(BaseModel):
 
 
 ModelT = TypeVar("ModelT", bound=Settings)
+
+DomainName = Annotated[str, Field(max_length=253, pattern=r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")]
+
+
+def setting(default: Any = ..., *, allowed: str, **constraints: Any) -> Any:
+    """A settings field whose `allowed` text appears in error messages and in generated docs."""
+    return Field(default, json_schema_extra={"allowed": allowed}, **constraints)
 
 
 def stack_file(project_dir: str | os.PathLike | None = None, stack: str | None = None) -> str:
@@ -157,6 +164,8 @@ def settings_error(err: ValidationError, model: type[BaseModel], source: str, pr
     else:
         problem = _first_sentence(first["msg"])
     value = "(not set)" if first["type"] == "missing" else _show(first.get("input"))
+    if not loc:  # a rule across keys, raised by a model validator rather than Settings.problems
+        return SettingsError(source, prefix.rstrip(":"), "(several keys)", problem, "keys that meet this rule together")
     if prefix + str(loc[0]) in secret_keys:
         value = SECRET_MARK
     return SettingsError(source, key, value, problem, allowed or _first_sentence(first["msg"]))

@@ -117,3 +117,24 @@ def test_a_repository_may_only_grant_teams_from_the_roster(baseline_project):
     assert ('soc2-baseline:github.repositories[0].teamPermissions = "platfrom": team not in the roster; '
             "allowed: one of auditors, backend, platform") in str(caught.value)
     assert len(caught.value.registered) == 1
+
+
+def test_a_rule_across_keys_from_a_model_validator_is_one_line_naming_the_namespace():
+    from pydantic import model_validator
+
+    from components.settings import Settings
+
+    class Window(Settings):
+        start: int = 0
+        end: int = 0
+
+        @model_validator(mode="after")
+        def _ordered(self) -> "Window":
+            if self.end < self.start:
+                raise ValueError("end must not come before start")
+            return self
+
+    with pytest.raises(SettingsError) as failure:
+        read_settings(Window, "svc", {"svc:start": "5", "svc:end": "1"}, set(), "stacks/Pulumi.dev.yaml")
+    assert str(failure.value) == ("stacks/Pulumi.dev.yaml: svc = (several keys): end must not come before start; "
+                                  "allowed: keys that meet this rule together")
