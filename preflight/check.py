@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from .capture import Capture, Mode, run_program
 from .policy_config import PolicyConfig, load_config_file, reconcile
 from .project import PreflightInputError, load_project, load_stack_config
 from .results import CheckResult, findings_from
+from .writing import write_file
 
 BUNDLED_PACK = Path(__file__).resolve().parent.parent / "policies"
 
@@ -30,9 +32,32 @@ class CheckOptions:
 
 
 def default_packs(program: Path) -> list[Path]:
-    """`policies/` next to the program, else the pack shipped with this toolkit."""
-    local = program / "policies"
-    return [local if (local / "PulumiPolicy.yaml").is_file() else BUNDLED_PACK]
+    """`policies/` next to the program, else the pack of this checkout, else the installed rules."""
+    for candidate in (program / "policies", BUNDLED_PACK):
+        if (candidate / "PulumiPolicy.yaml").is_file():
+            return [candidate]
+    return [installed_pack()]
+
+
+def installed_pack() -> Path:
+    """A pack directory for the installed `soc2_policies` rules (after pip install), kept in the user's cache.
+
+    The analyzer runs a pack directory's `__main__.py`, so the installed rules need one. It lives under
+    the user's own cache (not a shared temp directory another user could plant code in) and is
+    rewritten whenever its contents differ from what this version expects.
+    """
+    import soc2_policies
+
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    directory = cache / "pulumi-soc2-baseline" / f"policy-pack-{soc2_policies.PACK_VERSION}"
+    files = {"PulumiPolicy.yaml": soc2_policies.PULUMI_POLICY_YAML,
+             "__main__.py": "from soc2_policies import serve_pack\n\nserve_pack()\n"}
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for name, text in files.items():
+        path = directory / name
+        if not path.is_file() or path.read_text() != text:
+            write_file(path, text)
+    return directory
 
 
 def check(options: CheckOptions) -> CheckResult:

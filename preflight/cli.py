@@ -1,4 +1,4 @@
-"""Command line.
+"""preflight: check a Pulumi Python program against CrossGuard policy packs, offline.
 
     python -m preflight check --stack dev [--program DIR] [--policy-pack DIR] [--format F --output PATH]
     python -m preflight evidence --stack prod --out DIR [--since GITREF]
@@ -10,6 +10,7 @@ Exit codes: 0 no mandatory violation, 1 at least one, 2 the check could not run.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Callable
@@ -113,6 +114,14 @@ def _emit(result: CheckResult, args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(report)
     return result.exit_code
+
+
+def run() -> None:
+    """The console script: exits without interpreter teardown, which outlasts the check itself."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

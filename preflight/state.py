@@ -14,7 +14,7 @@ from typing import Any
 
 from . import properties as props
 from .capture import Capture, ResourceRecord
-from .check import BUNDLED_PACK, pack_environment, run_packs
+from .check import default_packs, pack_environment, run_packs
 from .project import PreflightInputError
 from .results import CheckResult
 
@@ -81,7 +81,5 @@ def _decoded(value: Any) -> Any:
 
 def analyze_state(path: str | Path, packs: list[Path], pack_configs: list[Path]) -> CheckResult:
     capture = load_export(path)  # refused before any pack starts
-    local = Path.cwd() / "policies"
-    packs = packs or [local if (local / "PulumiPolicy.yaml").is_file() else BUNDLED_PACK]
-    return run_packs(packs, pack_configs, pack_environment(capture.project, capture.stack, {}, "state"),
+    return run_packs(packs or default_packs(Path.cwd()), pack_configs, pack_environment(capture.project, capture.stack, {}, "state"),
                      lambda: capture, {}, frozenset())

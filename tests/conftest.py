@@ -73,3 +73,40 @@ def baseline_project(tmp_path: Path) -> Callable[..., Path]:
         return project
 
     return make
+
+
+# What `pip install .` needs: the build file, the files it names, and the three packages' sources.
+PACKAGE_SOURCES = ("pyproject.toml", "README.md", "LICENSE", "components", "preflight", "policies/soc2_policies")
+
+
+@pytest.fixture(scope="session")
+def toolkit_source(tmp_path_factory) -> Path:
+    """A copy of what the package is built from; setuptools writes build/ into its source tree, not ours."""
+    copy = tmp_path_factory.mktemp("toolkit")
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "venv")
+    for name in PACKAGE_SOURCES:
+        source, target = REPO / name, copy / name
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=ignore)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, target)
+    return copy
+
+
+@pytest.fixture(scope="session")
+def installed_toolkit(toolkit_source, tmp_path_factory) -> Path:
+    """The package installed (without dependencies, which this environment has) into its own directory.
+
+    Run a program against it with PYTHONPATH=<this directory>, from a directory outside the checkout,
+    so that `import preflight` finds the installed copy and not the repository's.
+    """
+    site = tmp_path_factory.mktemp("site")
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                    "--target", str(site), str(toolkit_source)], check=True, capture_output=True, text=True,
+                   timeout=300)
+    return site
+
+
+def installed_env(site: Path, **extra: str) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(site), **extra}

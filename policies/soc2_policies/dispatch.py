@@ -34,13 +34,14 @@ from .framework import (WAIVED_MARK, Resource, Soc2ResourcePolicy, Soc2StackPoli
 class DispatchingAnalyzer(_PolicyAnalyzerServicer):
     """The SDK's analyzer servicer, with per-type dispatch, one deserialization, and waivers."""
 
-    def __init__(self, name: str, version: str, policies: list[Any], **metadata: Any):
+    def __init__(self, name: str, version: str, policies: list[Any], initial_config: dict[str, Any] | None = None,
+                 **metadata: Any):
         if _POLICY_PACK_NAME_RE.match(name) is None:
             raise TypeError(f"invalid policy pack name {name!r}")
         names = [p.name for p in policies]
         if len(names) != len(set(names)):
             raise TypeError("policy names must be unique")
-        super().__init__(name, version, policies, EnforcementLevel.ADVISORY, None, **metadata)
+        super().__init__(name, version, policies, EnforcementLevel.ADVISORY, initial_config, **metadata)
         self._pack_name, self._pack_version = name, version
         self._resource_policies = [p for p in policies if isinstance(p, Soc2ResourcePolicy)]
         self._stack_policies = [p for p in policies if isinstance(p, Soc2StackPolicy)]
@@ -143,9 +144,10 @@ def _stack_from_request(request: Any) -> Stack:
     return Stack(list(views.values()))
 
 
-def serve(name: str, version: str, policies: list[Any], **metadata: Any) -> None:
+def serve(name: str, version: str, policies: list[Any], initial_config: dict[str, Any] | None = None,
+          **metadata: Any) -> None:
     """Starts the Analyzer server and prints its port, as `pulumi_policy.PolicyPack` does."""
-    servicer = DispatchingAnalyzer(name, version, policies, **metadata)
+    servicer = DispatchingAnalyzer(name, version, policies, initial_config, **metadata)
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=4), options=_GRPC_CHANNEL_OPTIONS)
     analyzer_pb2_grpc.add_AnalyzerServicer_to_server(servicer, server)
     port = server.add_insecure_port(address="127.0.0.1:0")

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 import yaml
 
@@ -47,3 +51,21 @@ def test_every_policy_has_complete_metadata(pack_policies, field):
         if not checks[field]:
             problems.append(name)
     assert problems == []
+
+
+def test_the_account_wide_policies_are_stack_policies_of_this_pack(pack_policies):
+    from soc2_policies import ACCOUNT_POLICIES
+
+    assert len(ACCOUNT_POLICIES) == len(set(ACCOUNT_POLICIES)) == 8
+    assert {pack_policies[name].policy_type for name in ACCOUNT_POLICIES} == {"stack"}
+
+
+def test_a_pack_that_disables_an_unknown_policy_refuses_to_start(tmp_path):
+    (tmp_path / "PulumiPolicy.yaml").write_text("runtime: python\n")
+    (tmp_path / "__main__.py").write_text("from soc2_policies import serve_pack\n\n"
+                                          "serve_pack({'cloudtrail-trail-exists': 'disabled'})\n")
+    result = subprocess.run([sys.executable, "-m", "preflight", "check", "--stack", "dev", "--policy-pack",
+                             str(tmp_path)], cwd=REPO, capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "PYTHONPATH": str(REPO / "policies")})
+    assert result.returncode == 2
+    assert "initial config names unknown policies: cloudtrail-trail-exists" in result.stderr

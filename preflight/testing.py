@@ -1,0 +1,41 @@
+"""For a service's own tests: run its program under the SDK's mocks, and check it, as preflight does.
+
+    from preflight.testing import check_stack, run_stack
+
+    capture = run_stack(stack="dev", overrides={"environment": "prod"})
+    assert not check_stack(stack="dev").mandatory
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .capture import Capture, Mode, run_program
+from .check import CheckOptions, check
+from .project import load_project, load_stack_config
+from .results import CheckResult
+
+
+def run_stack(program: str | Path = ".", stack: str = "dev", overrides: Mapping[str, Any] | None = None,
+              mode: Mode = "preview") -> Capture:
+    """Registers the program's resources with the stack file's config, changed by `overrides`.
+
+    Override keys without a namespace get the project's; values that are not strings are passed as
+    JSON, as the CLI passes structured config. Raises ProgramError when the program fails.
+    """
+    project = load_project(program)
+    config = load_stack_config(project, stack)
+    values = dict(config.values)
+    for key, value in (overrides or {}).items():
+        full = key if ":" in key else f"{project.name}:{key}"
+        values[full] = value if isinstance(value, str) else json.dumps(value)
+    return run_program(project.directory, project.main, project.name, stack, values, config.secret_keys, mode)
+
+
+def check_stack(program: str | Path = ".", stack: str = "dev", mode: Mode = "preview",
+                pack_configs: list[Path] | None = None) -> CheckResult:
+    """The offline verdict for a stack: the program under mocks, checked by its `policies/` pack."""
+    return check(CheckOptions(Path(program), stack, pack_configs=list(pack_configs or []), mode=mode))
