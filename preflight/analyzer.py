@@ -114,6 +114,12 @@ class PackRun:
     seconds_evaluate: float = 0.0
     logs: list[str] = field(default_factory=list)
 
+    @property
+    def disabled(self) -> list[str]:
+        """Policies switched off by the pack's initial config or the policy config file; they did not run."""
+        return [p.name for p in self.info.policies
+                if (c := self.config.get(p.name)) is not None and c.enforcement_level == "disabled"]
+
 
 class _EngineLog(engine_pb2_grpc.EngineServicer):
     """The engine endpoint a pack is given; keeps what the pack logs."""

@@ -20,6 +20,7 @@ from .check import CheckOptions, check
 from .document import Document
 from .junit import render_junit
 from .matrix import control_matrix, matrix_document
+from .report_document import render_markdown
 from .policy_documents import policy_documents
 from .report_json import report_data
 from .results import CheckResult
@@ -55,6 +56,7 @@ def bundle(result: CheckResult, roster: list[dict], change: object) -> dict[str,
     review = review_document(result.capture, people, strays, change)  # type: ignore[arg-type]
     matrix = matrix_document(result)
     files = {
+        "results.md": render_markdown(result),
         "results.json": json.dumps(report_data(result, include_resources=True), indent=2) + "\n",
         "results.sarif": render_sarif(result),
         "results.junit.xml": render_junit(result),
@@ -79,7 +81,8 @@ def index(result: CheckResult, files: dict[str, str], program: Path, roster: Pat
         ["Verdict", f"{'FAIL' if result.exit_code else 'PASS'}: {counts['mandatory']} mandatory, {counts['advisory']} "
                     f"advisory, {counts['waived']} waived, {counts['notEvaluated']} not evaluated offline"],
         ["Resources checked", f"{counts['resourcesChecked']} ({capture.mode} mode)"],
-        ["Policy packs", ", ".join(f"`{r.info.name}` v{r.info.version} ({len(r.info.policies)} policies)"
+        ["Policy packs", ", ".join(f"`{r.info.name}` v{r.info.version} ({len(r.info.policies)} policies"
+                                   + (f", {len(r.disabled)} disabled by config" if r.disabled else "") + ")"
                                    for r in result.packs)],
         ["SOC 2 criteria", "; ".join(f"{statuses.count(s)} {s}" for s in STATUSES)],
         ["Roster", str(roster) if roster else "none found (pass --roster)"],
@@ -88,6 +91,7 @@ def index(result: CheckResult, files: dict[str, str], program: Path, roster: Pat
     ])
     doc.heading(2, "Contents")
     described = {
+        "results.md": "the verdict and every finding, as the pull request's check summary shows it",
         "results.json": "every finding and every resource checked (secrets redacted)",
         "results.sarif": "SARIF 2.1.0 for code scanning: one rule per policy, results at the line that built the resource",
         "results.junit.xml": "one test per policy and resource examined",

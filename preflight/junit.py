@@ -24,8 +24,9 @@ def render_junit(result: CheckResult) -> str:
         not_applicable = {(policy, urn): reason for policy, urn, reason in run.not_applicable}
         suite = ElementTree.SubElement(suites, "testsuite", name=f"{run.info.name}@v{run.info.version}")
         counts = {"tests": 0, "failures": 0, "skipped": 0}
+        disabled = set(run.disabled)
         for policy in run.info.policies:
-            if run.config.get(policy.name) and run.config[policy.name].enforcement_level == "disabled":
+            if policy.name in disabled:
                 continue
             examined = [r for t in policy.resource_types for r in by_type.get(t, [])] if policy.resource_types \
                 else capture.records

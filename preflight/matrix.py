@@ -46,8 +46,7 @@ def _components(records: dict[str, ResourceRecord], examined: set[str]) -> list[
 
 def control_matrix(result: CheckResult) -> list[CriterionRow]:
     records = result.capture.by_urn()
-    policies = [(run, p) for run in result.packs for p in run.info.policies
-                if (run.config.get(p.name) is None or run.config[p.name].enforcement_level != "disabled")]
+    policies = [(run, p) for run in result.packs for p in run.info.policies if p.name not in run.disabled]
     rows = []
     for criterion, title in CRITERIA.items():
         scope = SCOPE[criterion]

@@ -16,8 +16,9 @@ def check_document(result: CheckResult) -> Document:
               [[str(counts[k]) for k in ("mandatory", "advisory", "waived", "notEvaluated", "resourcesChecked",
                                           "policies", "packs")]])
     doc.heading(2, "Policy packs")
-    doc.table(["Pack", "Version", "Policies", "Not applicable"],
-              [[f"`{r.info.name}`", r.info.version, str(len(r.info.policies)), str(len(r.not_applicable))]
+    doc.table(["Pack", "Version", "Policies", "Disabled by config", "Not applicable"],
+              [[f"`{r.info.name}`", r.info.version, str(len(r.info.policies)),
+                ", ".join(f"`{name}`" for name in r.disabled) or "none", str(len(r.not_applicable))]
                for r in result.packs])
     for kind, title in (("violation", "Violations"), ("waived", "Waived findings"),
                         ("not-evaluated", "Not evaluated offline")):

@@ -15,12 +15,14 @@ def render_text(result: CheckResult) -> str:
     verb = "Analyzing the deployed state of" if capture.mode == "state" else "Previewing"
     lines = [f"{verb} {capture.project}/{capture.stack} offline ({capture.mode} mode): "
              f"{counts['resourcesChecked']} resources checked by {counts['packs']} policy pack(s), "
-             f"{counts['policies']} policies", ""]
+             f"{counts['policies']} policies" + (f" ({counts['disabled']} disabled)" if counts["disabled"] else ""), ""]
     lines.append("Policy Packs run:")
     for run in result.packs:
         mine = [f for f in result.findings if f.pack == run.info.name]
         icon = "❌" if any(f.blocking for f in mine) else ("⚠️ " if mine else "✅")
         lines.append(f"    {icon} {run.info.name}@v{run.info.version} (local: {run.info.directory.name})")
+        if run.disabled:
+            lines.append(f"       disabled by config: {', '.join(run.disabled)}")
     lines.append("")
     if result.findings:
         lines.append("Policy violations:")

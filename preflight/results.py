@@ -67,6 +67,7 @@ class CheckResult:
             "notEvaluated": sum(1 for f in self.findings if f.kind == "not-evaluated"),
             "resourcesChecked": len(self.capture.records),
             "policies": sum(len(p.info.policies) for p in self.packs),
+            "disabled": sum(len(p.disabled) for p in self.packs),
             "packs": len(self.packs),
         }
 

@@ -17,7 +17,7 @@ from preflight.project import PreflightInputError
 from preflight.soc2 import CRITERIA, SCOPE, STATUSES
 from tests.conftest import FIXTURES, REPO, run_cli
 
-BUNDLE = {"README.md", "results.json", "results.sarif", "results.junit.xml", "soc2-matrix.md", "soc2-matrix.html",
+BUNDLE = {"README.md", "results.md", "results.json", "results.sarif", "results.junit.xml", "soc2-matrix.md", "soc2-matrix.html",
           "access-review.md", "access-review.csv", "policies/encryption.md", "policies/logging-and-monitoring.md",
           "policies/backup-and-recovery.md", "policies/access-control.md", "policies/change-management.md",
           "policies/vulnerability-management.md"}
