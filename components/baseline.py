@@ -44,6 +44,9 @@ def check_roster_references(settings: BaselineSettings, roster: Roster) -> None:
 
 class Baseline(pulumi.ComponentResource):
     vpc_id: pulumi.Output[str]
+    vpc_cidr: pulumi.Output[str]
+    public_subnet_ids: pulumi.Output[list[str]]
+    private_subnet_ids: pulumi.Output[list[str]]
     load_balancer_dns_name: pulumi.Output[str]
     database_endpoint: pulumi.Output[str]
     database_master_secret_arn: pulumi.Output[str]
@@ -166,6 +169,9 @@ class Baseline(pulumi.ComponentResource):
         }, opts=child)
 
         self.vpc_id = network.vpc_id
+        self.vpc_cidr = network.vpc_cidr
+        self.public_subnet_ids = network.public_subnet_ids
+        self.private_subnet_ids = network.private_subnet_ids
         self.load_balancer_dns_name = balancer.dns_name
         self.database_endpoint = database.endpoint
         self.database_master_secret_arn = database.master_secret_arn

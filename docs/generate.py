@@ -3,8 +3,9 @@
     python docs/generate.py          # rewrite the generated parts
     python docs/generate.py --check  # exit 1 if any generated part is stale (the tests do this)
 
-Generated parts: the settings table in README.md (from components/baseline_settings.py) and
-docs/components.md (from the components' Args TypedDicts, docstrings and outputs).
+Generated parts: the settings tables in README.md (from components/baseline_settings.py) and in
+the service template's README (from templates/service/service_settings.py), docs/components.md (from
+the components' Args TypedDicts, docstrings and outputs) and docs/policies.md (from the pack).
 """
 
 from __future__ import annotations
@@ -34,9 +35,9 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _default(path: str, info: Any) -> str:
-    if path in ENVIRONMENT_DEFAULTS:
-        by_env = ENVIRONMENT_DEFAULTS[path]
+def _default(path: str, info: Any, by_environment: dict[str, dict[str, Any]]) -> str:
+    if path in by_environment:
+        by_env = by_environment[path]
         return "; ".join(f"{'others' if env == '*' else env}: `{json.dumps(v)}`" for env, v in by_env.items())
     if info.default is PydanticUndefined and info.default_factory is None:
         return "**required**"
@@ -46,25 +47,46 @@ def _default(path: str, info: Any) -> str:
     return "none" if value is None else f"`{json.dumps(value, default=str)}`"
 
 
-def settings_rows(model: type[BaseModel], prefix: str = "") -> list[tuple[str, str, str, str]]:
+def settings_rows(model: type[BaseModel], prefix: str = "",
+                  by_environment: dict[str, dict[str, Any]] | None = None) -> list[tuple[str, str, str, str]]:
+    by_environment = by_environment or {}
     rows = []
     for name, info in model.model_fields.items():
         key = prefix + (info.alias or name)
         allowed = (info.json_schema_extra or {}).get("allowed", "")
         nested = _model_in(info.annotation)
-        rows.append((key, allowed, _default(key, info), (info.description or "").replace("\n", " ")))
+        rows.append((key, allowed, _default(key, info, by_environment), (info.description or "").replace("\n", " ")))
         if nested is not None:
             is_list = getattr(info.annotation, "__origin__", None) is list
-            rows += settings_rows(nested, key + ("[]." if is_list else "."))
+            rows += settings_rows(nested, key + ("[]." if is_list else "."), by_environment)
     return rows
 
 
-def settings_table() -> str:
-    lines = [f"All keys live in the `{NAMESPACE}` namespace, e.g. `{NAMESPACE}:database` in the stack file.", "",
+def _table(model: type[BaseModel], namespace: str, by_environment: dict[str, dict[str, Any]]) -> str:
+    lines = [f"All keys live in the `{namespace}` namespace, e.g. `{namespace}:database` in the stack file.", "",
              "| Key | Allowed | Default | Meaning |", "|---|---|---|---|"]
-    for key, allowed, default, meaning in settings_rows(BaselineSettings):
+    for key, allowed, default, meaning in settings_rows(model, "", by_environment):
         lines.append(f"| `{key}` | {allowed} | {default} | {meaning} |")
     return "\n".join(lines) + "\n"
+
+
+def settings_table() -> str:
+    return _table(BaselineSettings, NAMESPACE, ENVIRONMENT_DEFAULTS)
+
+
+def service_settings_table() -> str:
+    # The template imports the components as installed (`soc2_components`); here they are the checkout's.
+    import components
+    import components.settings
+
+    sys.modules.setdefault("soc2_components", components)
+    sys.modules.setdefault("soc2_components.settings", components.settings)
+    sys.path.insert(0, str(ROOT / "templates" / "service"))
+    try:
+        from service_settings import ServiceSettings
+    finally:
+        sys.path.remove(str(ROOT / "templates" / "service"))
+    return _table(ServiceSettings, "${PROJECT}", {})
 
 
 COMPONENT_MODULES = ("network", "encryption_key", "secure_bucket", "database", "load_balancer", "monitoring",
@@ -172,6 +194,7 @@ def policy_catalog() -> str:
 
 GENERATED: dict[tuple[str, str], Callable[[], str]] = {
     ("README.md", "settings-table"): settings_table,
+    ("templates/service/README.md", "service-settings"): service_settings_table,
     ("docs/components.md", ""): components_doc,
     ("docs/policies.md", ""): policy_catalog,
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pytest
@@ -91,3 +92,11 @@ def test_every_stateful_resource_is_protected(stacks):
         protected = {r.type for r in result.records if r.protect}
         assert {"aws:kms/key:Key", "aws:s3/bucket:Bucket", "aws:rds/instance:Instance", "aws:cloudtrail/trail:Trail",
                 "aws:backup/vault:Vault", "github:index/repository:Repository"} <= protected
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_the_baseline_exports_every_output_a_service_reads_from_it(stacks, stack):
+    service = (REPO / "templates" / "service" / "__main__.py").read_text()
+    wanted = set(re.findall(r'require_output\("(\w+)"\)', service))
+    assert {"vpcId", "vpcCidr", "publicSubnetIds", "privateSubnetIds"} <= wanted
+    assert wanted <= set(stacks[stack].stack_outputs)

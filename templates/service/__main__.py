@@ -1,0 +1,101 @@
+"""${DESCRIPTION}
+
+Built from the SOC 2 baseline's components, so it is compliant from its first commit: a TLS load
+balancer behind a WAF, an encrypted database with backups, alarms that page someone, and a daily
+backup plan. `preflight check --stack dev` checks it offline; CI does the same on every pull request.
+"""
+
+import pulumi
+import pulumi_aws as aws
+from soc2_components.backups import BackupPlan
+from soc2_components.database import EncryptedDatabase
+from soc2_components.encryption_key import EncryptionKey
+from soc2_components.load_balancer import TlsLoadBalancer
+from soc2_components.monitoring import Monitoring
+from soc2_components.network import Network
+from soc2_components.secure_bucket import SecureBucket
+
+from service_settings import load_service_settings
+
+APP_PORT = 8080
+
+settings = load_service_settings()
+account = aws.get_caller_identity().account_id
+region = aws.get_region().region
+name = f"{pulumi.get_project()}-{settings.environment}"
+tags = {"soc2:environment": settings.environment, "soc2:owner": settings.owner, "soc2:service": pulumi.get_project()}
+
+
+def key(purpose: str, services: list[str]) -> EncryptionKey:
+    return EncryptionKey(f"{name}-{purpose}", {"purpose": purpose, "account_id": account, "region": region,
+                                                "services": services, "tags": tags})
+
+
+data_key = key("data", [])
+logs_key = key("logs", ["cloudwatch-logs", "cloudwatch-alarms", "eventbridge"])
+backups_key = key("backups", [])
+
+if settings.network.mode == "own":
+    network = Network(f"{name}-network", {"cidr": str(settings.network.cidr), "az_count": settings.network.az_count,
+                                          "flow_log_key_arn": logs_key.arn, "account_id": account, "region": region,
+                                          "flow_log_retention_days": settings.log_retention_days, "tags": tags})
+    vpc_id, vpc_cidr = network.vpc_id, network.vpc_cidr
+    public_subnets, private_subnets = network.public_subnet_ids, network.private_subnet_ids
+else:
+    baseline = pulumi.StackReference(settings.network.baseline_stack)
+    vpc_id, vpc_cidr = baseline.require_output("vpcId"), baseline.require_output("vpcCidr")
+    public_subnets = baseline.require_output("publicSubnetIds")
+    private_subnets = baseline.require_output("privateSubnetIds")
+
+# S3 server access logs can only be delivered to an SSE-S3 bucket (an AWS limit).
+access_logs = SecureBucket(f"{name}-access-logs", {
+    "bucket_name": f"{name}-access-logs-{account}-{region}", "sse_s3": True, "stateful": False,
+    "expiration_days": 365, "tags": tags,
+    "policy_statements": [{"Sid": "S3ServerAccessLogDelivery", "Effect": "Allow",
+                           "Principal": {"Service": "logging.s3.amazonaws.com"}, "Action": "s3:PutObject",
+                           "Resource": f"arn:aws:s3:::{name}-access-logs-{account}-{region}/*",
+                           "Condition": {"StringEquals": {"aws:SourceAccount": account}}}],
+})
+balancer = TlsLoadBalancer(f"{name}-lb", {
+    "vpc_id": vpc_id, "vpc_cidr": vpc_cidr, "public_subnet_ids": public_subnets, "domain_name": settings.domain_name,
+    "hosted_zone_id": settings.hosted_zone_id or None, "account_id": account, "region": region,
+    "log_bucket_name": f"{name}-lb-logs-{account}-{region}", "server_access_log_bucket": access_logs.bucket_name,
+    "log_kms_key_arn": logs_key.arn, "log_retention_days": settings.log_retention_days, "target_port": APP_PORT,
+    "tags": tags,
+})
+app = aws.ec2.SecurityGroup(f"{name}-app-sg", vpc_id=vpc_id, description="service tasks: load balancer traffic only",
+                            ingress=[], egress=[], tags={**tags, "Name": f"{name}-app"})
+aws.vpc.SecurityGroupIngressRule(f"{name}-app-from-lb", security_group_id=app.id, ip_protocol="tcp",
+                                 from_port=APP_PORT, to_port=APP_PORT,
+                                 referenced_security_group_id=balancer.security_group_id,
+                                 description="service port from the load balancer")
+aws.vpc.SecurityGroupEgressRule(f"{name}-app-https-out", security_group_id=app.id, ip_protocol="tcp", from_port=443,
+                                to_port=443, cidr_ipv4="0.0.0.0/0", description="HTTPS to AWS APIs and dependencies")
+aws.vpc.SecurityGroupEgressRule(f"{name}-app-to-vpc", security_group_id=app.id, ip_protocol="tcp", from_port=0,
+                                to_port=65535, cidr_ipv4=vpc_cidr, description="the database inside the VPC")
+db = settings.database
+database = EncryptedDatabase(f"{name}-database", {
+    "identifier": f"{name}-db", "vpc_id": vpc_id, "subnet_ids": private_subnets, "app_security_group_ids": [app.id],
+    "kms_key_arn": data_key.arn, "log_kms_key_arn": logs_key.arn, "log_retention_days": settings.log_retention_days,
+    "engine": db.engine, "instance_class": db.instance_class, "multi_az": db.multi_az,
+    "backup_retention_days": db.backup_retention_days, "tags": {**tags, "soc2:data": "customer"},
+})
+monitoring = Monitoring(f"{name}-monitoring", {
+    "topic_kms_key_arn": logs_key.arn, "account_id": account, "region": region,
+    "alert_emails": [str(settings.alert_email)], "load_balancer_arn_suffix": balancer.arn_suffix,
+    "target_group_arn_suffix": balancer.target_group_arn_suffix, "db_instance_identifier": database.instance_identifier,
+    "tags": tags,
+})
+BackupPlan(f"{name}-backup", {"kms_key_arn": backups_key.arn, "account_id": account,
+                              "retention_days": settings.backup_retention_days, "resources": [database.arn],
+                              "lock_mode": "compliance" if settings.environment == "prod" else "governance",
+                              "tags": tags})
+
+pulumi.export("url", pulumi.Output.concat("https://", settings.domain_name))
+pulumi.export("loadBalancerDnsName", balancer.dns_name)
+pulumi.export("targetGroupArn", balancer.target_group_arn)
+pulumi.export("appSecurityGroupId", app.id)
+pulumi.export("databaseEndpoint", database.endpoint)
+pulumi.export("databaseMasterSecretArn", database.master_secret_arn)
+pulumi.export("alertTopicArn", monitoring.topic_arn)
+pulumi.export("certificateValidationRecords", balancer.certificate_validation_records)
