@@ -31,7 +31,10 @@ def test_one_version_everywhere_a_release_is_named():
     import soc2_policies
 
     assert soc2_policies.PACK_VERSION == VERSION
-    assert yaml.safe_load((REPO / "policies" / "PulumiPolicy.yaml").read_text())["version"] == VERSION
+    manifest = yaml.safe_load((REPO / "policies" / "PulumiPolicy.yaml").read_text())
+    assert manifest["version"] == VERSION
+    # The installed rules' pack directory is written from this text; it says what policies/ says.
+    assert yaml.safe_load(soc2_policies.PULUMI_POLICY_YAML) == manifest
     template = REPO / "templates" / "service"
     for requirements in (template / "requirements.txt", template / "policies" / "requirements.txt"):
         assert f"pulumi-soc2-baseline @ git+https://github.com/your-org/pulumi-soc2-baseline@v{VERSION}" \
