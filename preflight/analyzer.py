@@ -12,6 +12,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections import deque
+from collections.abc import Mapping
 from concurrent import futures
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,6 +121,49 @@ class PackRun:
         """Policies switched off by the pack's initial config or the policy config file; they did not run."""
         return [p.name for p in self.info.policies
                 if (c := self.config.get(p.name)) is not None and c.enforcement_level == "disabled"]
+
+
+class ResourceAnalysis:
+    """Analyze (after Remediate, when a policy remediates) for each resource submitted, a few calls in
+    flight; results are kept per resource, so their order never depends on the order of submission."""
+
+    def __init__(self, pack: "PolicyPack", remediate: bool):
+        self.stub = pack.stub
+        self.remediate = remediate
+        self.submitted: set[str] = set()
+        self._pending: deque[tuple[str, Any]] = deque()
+        self._results: dict[str, tuple[list[RawDiagnostic], list[tuple[str, str, str]]]] = {}
+
+    def submit(self, record: ResourceRecord, by_urn: Mapping[str, ResourceRecord]) -> None:
+        """Sends the resource's Analyze; `by_urn` must already hold its provider."""
+        self.submitted.add(record.urn)
+        request = _analyze_request(record, by_urn)
+        if self.remediate:
+            fixed = self.stub.Remediate(request)
+            for remediation in fixed.remediations:
+                if remediation.HasField("properties"):
+                    request.properties.CopyFrom(remediation.properties)
+        self._pending.append((record.urn, self.stub.Analyze.future(request)))
+        if len(self._pending) >= IN_FLIGHT:
+            self._collect_oldest()
+
+    def results(self, records: list[ResourceRecord]) -> tuple[list[RawDiagnostic], list[tuple[str, str, str]]]:
+        """Every diagnostic and not-applicable entry, in the order of `records` (all of them submitted)."""
+        while self._pending:
+            self._collect_oldest()
+        diagnostics: list[RawDiagnostic] = []
+        not_applicable: list[tuple[str, str, str]] = []
+        for record in records:
+            found, skipped = self._results[record.urn]
+            diagnostics += found
+            not_applicable += skipped
+        return diagnostics, not_applicable
+
+    def _collect_oldest(self) -> None:
+        urn, future = self._pending.popleft()
+        response = future.result()
+        self._results[urn] = ([_diagnostic(d, urn) for d in response.diagnostics],
+                              [(n.policy_name, urn, n.reason) for n in response.not_applicable])
 
 
 class _EngineLog(engine_pb2_grpc.EngineServicer):
@@ -253,33 +298,6 @@ class PolicyPack:
                 entry.properties.update(value.properties)
         self.stub.Configure(request)
 
-    def analyze(self, records: list[ResourceRecord], remediate: bool
-                ) -> tuple[list[RawDiagnostic], list[tuple[str, str, str]]]:
-        """Analyze for every resource (Remediate first when a policy remediates), a few calls in flight."""
-        by_urn = {r.urn: r for r in records}
-        diagnostics: list[RawDiagnostic] = []
-        not_applicable: list[tuple[str, str, str]] = []
-        pending: list[tuple[ResourceRecord, Any]] = []
-
-        def collect(record: ResourceRecord, future: Any) -> None:
-            response = future.result()
-            not_applicable.extend((n.policy_name, record.urn, n.reason) for n in response.not_applicable)
-            diagnostics.extend(_diagnostic(d, record.urn) for d in response.diagnostics)
-
-        for record in records:
-            request = _analyze_request(record, by_urn)
-            if remediate:
-                fixed = self.stub.Remediate(request)
-                for remediation in fixed.remediations:
-                    if remediation.HasField("properties"):
-                        request.properties.CopyFrom(remediation.properties)
-            pending.append((record, self.stub.Analyze.future(request)))
-            if len(pending) >= IN_FLIGHT:
-                collect(*pending.pop(0))
-        for item in pending:
-            collect(*item)
-        return diagnostics, not_applicable
-
     def analyze_stack(self, records: list[ResourceRecord]
                       ) -> tuple[list[RawDiagnostic], list[tuple[str, str, str]]]:
         by_urn = {r.urn: r for r in records}
@@ -388,7 +406,7 @@ def _seconds(duration: str | None) -> float:
     return total
 
 
-def _provider(record: ResourceRecord, by_urn: dict[str, ResourceRecord]) -> analyzer_pb2.AnalyzerProviderResource | None:
+def _provider(record: ResourceRecord, by_urn: Mapping[str, ResourceRecord]) -> analyzer_pb2.AnalyzerProviderResource | None:
     provider = by_urn.get(record.provider_urn)
     if provider is None:
         return None
@@ -396,7 +414,7 @@ def _provider(record: ResourceRecord, by_urn: dict[str, ResourceRecord]) -> anal
                                                  properties=props.to_struct(provider.inputs))
 
 
-def _analyze_request(record: ResourceRecord, by_urn: dict[str, ResourceRecord]) -> analyzer_pb2.AnalyzeRequest:
+def _analyze_request(record: ResourceRecord, by_urn: Mapping[str, ResourceRecord]) -> analyzer_pb2.AnalyzeRequest:
     request = analyzer_pb2.AnalyzeRequest(type=record.type, urn=record.urn, name=record.name,
                                           properties=props.to_struct(record.inputs), options=_options(record))
     provider = _provider(record, by_urn)

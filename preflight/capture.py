@@ -21,6 +21,7 @@ import sys
 import threading
 import time
 import traceback
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -120,11 +121,16 @@ class ProgramError(Exception):
         """URNs registered before the failure (the root stack, at least, for a program that started)."""
 
 
+OnRecord = Callable[[ResourceRecord, Mapping[str, ResourceRecord]], None]
+
+
 class RecordingMonitor(mocks.MockMonitor):
     """A MockMonitor that answers like the engine and keeps what it was told."""
 
-    def __init__(self, program_dir: Path, mode: Mode, config: dict[str, str], secret_keys: frozenset[str]):
+    def __init__(self, program_dir: Path, mode: Mode, config: dict[str, str], secret_keys: frozenset[str],
+                 on_record: OnRecord | None = None):
         super().__init__(None)  # type: ignore[arg-type]
+        self.on_record = on_record
         self.program_dir = program_dir
         self.mode = mode
         self.config = config
@@ -155,8 +161,7 @@ class RecordingMonitor(mocks.MockMonitor):
         if request.custom:
             record.provider = request.provider or self._default_provider(request.type, request.version)
             record.id, record.outputs = self._answer(record)
-        with self._lock:
-            self.records[urn] = record
+        self._keep(record)
         if not request.custom:
             return resource_pb2.RegisterResourceResponse(urn=urn)
         return resource_pb2.RegisterResourceResponse(urn=urn, id=record.id, object=props.to_struct(record.outputs))
@@ -178,8 +183,7 @@ class RecordingMonitor(mocks.MockMonitor):
                                 dependencies=list(request.dependencies),
                                 provider=request.provider or self._default_provider(request.type, request.version))
         record.source, record.stack = self._locate(request)
-        with self._lock:
-            self.records[urn] = record
+        self._keep(record)
         return resource_pb2.ReadResourceResponse(urn=urn, properties=props.to_struct(state))
 
     def Invoke(self, request: Any) -> resource_pb2.ResourceInvokeResponse:
@@ -192,6 +196,12 @@ class RecordingMonitor(mocks.MockMonitor):
                                                           "it returned no data"))
             result = {}
         return resource_pb2.ResourceInvokeResponse(**{"return": props.to_struct(result)})
+
+    def _keep(self, record: ResourceRecord) -> None:
+        with self._lock:
+            self.records[record.urn] = record
+        if self.on_record is not None:  # its provider is already in self.records
+            self.on_record(record, self.records)
 
     def records_in_order(self) -> list[ResourceRecord]:
         """Sorted by URN: registration order depends on the SDK's thread pool, reports must not."""
@@ -252,14 +262,14 @@ class RecordingEngine:
 
 def run_program(program_dir: str | Path, main: str | Path | Callable[[], None], project: str, stack: str,
                 config: dict[str, str], secret_keys: frozenset[str] = frozenset(), mode: Mode = "preview",
-                organization: str = "organization") -> Capture:
+                organization: str = "organization", on_record: OnRecord | None = None) -> Capture:
     """Runs the program once in a fresh Pulumi context and returns what it registered.
 
     `main` is the program's entry (a `__main__.py` or its directory) or, for tests, a function
-    that constructs resources.
+    that constructs resources. `on_record` is called with each resource as it is registered.
     """
     program_dir = Path(program_dir).resolve()
-    monitor = RecordingMonitor(program_dir, mode, config, secret_keys)
+    monitor = RecordingMonitor(program_dir, mode, config, secret_keys, on_record)
     started = time.perf_counter()
     error: list[BaseException] = []
 

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import json
 import os
-import time
+from collections.abc import Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-import grpc
-
 from .analyzer import PackRun, PolicyPack
-from .capture import Capture, Mode, run_program
-from .policy_config import PolicyConfig, load_config_file, reconcile
+from .capture import Capture, Mode, OnRecord, ResourceRecord, run_program
+from .policy_config import PolicyConfig, load_config_file
 from .project import PreflightInputError, load_project, load_stack_config
 from .results import CheckResult, findings_from
+from .session import PackSession, StackContext, StreamingSession
 from .writing import write_file
 
 BUNDLED_PACK = Path(__file__).resolve().parent.parent / "policies"
@@ -64,25 +63,50 @@ def check(options: CheckOptions) -> CheckResult:
     """Raises PreflightInputError (bad input, pack failure) or ProgramError (the program raised)."""
     project = load_project(options.program)
     stack_config = load_stack_config(project, options.stack)
+    context = StackContext(project.name, options.stack, options.mode, stack_config.values, stack_config.secret_keys)
     return run_packs(options.packs or default_packs(project.directory), options.pack_configs,
                      pack_environment(project.name, stack_config.stack, stack_config.values, options.mode),
-                     lambda: run_program(project.directory, project.main, project.name, options.stack,
-                                         stack_config.values, stack_config.secret_keys, options.mode),
-                     stack_config.values, stack_config.secret_keys)
+                     lambda on_record: run_program(project.directory, project.main, project.name, options.stack,
+                                                   stack_config.values, stack_config.secret_keys, options.mode,
+                                                   on_record=on_record),
+                     context)
 
 
-def run_packs(packs: list[Path], pack_configs: list[Path], env: dict[str, str], produce: Callable[[], Capture],
-              config: dict[str, str], secret_keys: frozenset[str]) -> CheckResult:
-    """Starts every pack, produces the resources meanwhile, and has each pack judge them."""
+Produce = Callable[[OnRecord | None], Capture]
+
+
+def run_packs(packs: list[Path], pack_configs: list[Path], env: dict[str, str], produce: Produce,
+              context: StackContext | None = None) -> CheckResult:
+    """Starts every pack, produces the resources meanwhile, and has each pack judge them.
+
+    With the stack's `context` known in advance, each pack is configured while the program starts and
+    analyzes resources as they are registered. Without it (a state export), packs judge the finished capture.
+    """
     if len(pack_configs) > len(packs):
         raise PreflightInputError("more --policy-pack-config files than policy packs; "
                                   "the Nth config file applies to the Nth --policy-pack")
     given = [load_config_file(p) for p in pack_configs]
     given += [{} for _ in range(len(packs) - len(given))]
-    with ExitStack() as running:
+    with ExitStack() as streaming, ExitStack() as running:  # on error, packs stop before their threads are joined
         started = [running.enter_context(PolicyPack(p, env)) for p in packs]  # boot while resources are produced
-        capture = produce()
-        runs = [evaluate(pack, capture, settings, config, secret_keys) for pack, settings in zip(started, given)]
+        if context is None:
+            capture = produce(None)
+            sessions = [PackSession(pack, settings, StackContext(capture.project, capture.stack, capture.mode, {},
+                                                                 frozenset())) for pack, settings in zip(started, given)]
+            for session in sessions:
+                session.prepare()
+        else:
+            streams = [StreamingSession(PackSession(pack, settings, context)) for pack, settings in zip(started, given)]
+            for stream in streams:
+                streaming.callback(stream.stop)
+
+            def on_record(record: ResourceRecord, by_urn: Mapping[str, ResourceRecord]) -> None:
+                for stream in streams:
+                    stream.put(record, by_urn)
+
+            capture = produce(on_record)
+            sessions = [stream.wait() for stream in streams]
+        runs = [session.finish(capture) for session in sessions]
     result = CheckResult(capture, runs, findings_from(capture, runs))
     result.timings = {
         "programSeconds": round(capture.seconds, 3),
@@ -99,23 +123,9 @@ def pack_environment(project: str, stack: str, config: dict[str, str], mode: str
 
 
 def evaluate(pack: PolicyPack, capture: Capture, given: dict[str, PolicyConfig],
-             config: dict[str, str] | None = None, secret_keys: frozenset[str] = frozenset()) -> PackRun:
-    """ConfigureStack, GetAnalyzerInfo, reconcile and Configure, Analyze each resource, AnalyzeStack once."""
-    seconds_start = pack.connect()
-    try:
-        pack.handshake()
-        # Deployed state is analyzed as a preview, as `pulumi policy analyze` does.
-        pack.configure_stack(capture.project, capture.stack, "organization", capture.mode != "resolved",
-                             config or {}, secret_keys, {"pulumi:project": capture.project, "pulumi:runtime": "python"})
-        info = pack.info()
-        config = reconcile(info.name, info.version, [p.schema() for p in info.policies], info.initial_config, given)
-        started = time.perf_counter()
-        pack.configure(config)
-        remediate = any(c.enforcement_level == "remediate" for c in config.values())
-        diagnostics, not_applicable = pack.analyze(capture.records, remediate)
-        stack_diagnostics, stack_not_applicable = pack.analyze_stack(capture.records)
-    except grpc.RpcError as err:
-        raise pack.failure(err) from None
-    run = PackRun(info, config, diagnostics + stack_diagnostics, not_applicable + stack_not_applicable,
-                  len(capture.records), seconds_start, time.perf_counter() - started, pack.logs)
-    return run
+             config: Mapping[str, str] | None = None, secret_keys: frozenset[str] = frozenset()) -> PackRun:
+    """One pack's verdict on a finished capture: configure, Analyze each resource, AnalyzeStack once."""
+    session = PackSession(pack, given, StackContext(capture.project, capture.stack, capture.mode, config or {},
+                                                    secret_keys))
+    session.prepare()
+    return session.finish(capture)

@@ -82,4 +82,4 @@ def _decoded(value: Any) -> Any:
 def analyze_state(path: str | Path, packs: list[Path], pack_configs: list[Path]) -> CheckResult:
     capture = load_export(path)  # refused before any pack starts
     return run_packs(packs or default_packs(Path.cwd()), pack_configs, pack_environment(capture.project, capture.stack, {}, "state"),
-                     lambda: capture, {}, frozenset())
+                     lambda _on_record: capture)

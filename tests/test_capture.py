@@ -109,3 +109,21 @@ def test_a_program_exception_carries_the_tail_of_its_own_traceback():
     assert "helpers.py" in error.tail and "__main__.py" in error.tail
     assert "preflight/capture.py" not in error.tail
     assert any(u.endswith("::registered-before-the-error") for u in error.registered)
+
+
+def test_each_resource_is_handed_over_as_it_registers_with_its_provider_already_recorded():
+    project = load_project(COMPONENT_PROGRAM)
+    stack = load_stack_config(project, "test")
+    seen: list[str] = []
+
+    def on_record(record, by_urn):
+        assert record.urn in by_urn
+        if record.custom and not record.type.startswith("pulumi:providers:"):
+            assert record.provider_urn in by_urn, record.urn
+        seen.append(record.urn)
+
+    result = run_program(project.directory, project.main, project.name, "test", stack.values, stack.secret_keys,
+                         on_record=on_record)
+    assert len(seen) == len(set(seen))
+    # Every resource but the default providers, which the monitor creates itself.
+    assert set(seen) == {r.urn for r in result.records if not r.type.startswith("pulumi:providers:")}

@@ -11,7 +11,7 @@ from preflight.capture import ProgramError
 from preflight.check import CheckOptions, check, evaluate
 from preflight.policy_config import PolicyConfig, PolicyConfigError, load_config_file
 from preflight.project import load_project, load_stack_config
-from tests.conftest import BASIC_PACK, COMPONENT_PROGRAM, FIXTURES, source_line
+from tests.conftest import BASIC_PACK, COMPONENT_PROGRAM, FIXTURES, REPO, source_line
 
 BUCKET_URN = "urn:pulumi:test::fixture-app::fixture:storage:Store$aws:s3/bucket:Bucket::store-bucket"
 
@@ -126,3 +126,15 @@ def test_the_shared_pack_process_can_be_reconfigured_between_checks(basic_pack):
     relaxed = evaluate(basic_pack, capture, {}, stack.values)
     assert any(d.policy == "bucket-tagged" for d in strict.diagnostics)
     assert not any(d.policy == "bucket-tagged" for d in relaxed.diagnostics)
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_analyzing_while_the_program_runs_gives_the_verdict_of_analyzing_afterwards(stack):
+    streamed = check(CheckOptions(REPO, stack))
+    project = load_project(REPO)
+    config = load_stack_config(project, stack)
+    with PolicyPack(REPO / "policies") as pack:
+        batch = evaluate(pack, streamed.capture, {}, config.values, config.secret_keys)
+    [run] = streamed.packs
+    assert run.diagnostics == batch.diagnostics and run.not_applicable == batch.not_applicable
+    assert run.config == batch.config and len(run.diagnostics) > 0
