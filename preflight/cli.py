@@ -10,6 +10,7 @@ Exit codes: 0 no mandatory violation, 1 at least one, 2 the check could not run.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from pathlib import Path
@@ -117,7 +118,13 @@ def _emit(result: CheckResult, args: argparse.Namespace) -> int:
 
 
 def run() -> None:
-    """The console script: exits without interpreter teardown, which outlasts the check itself."""
+    """The console script, a one-shot process: no cyclic garbage collection, and no interpreter teardown.
+
+    The provider SDKs leave millions of long-lived objects; one full collection over them after the
+    program costs more than evaluating the policies (1.9 s of 11 at 5,000 resources), and freeing them
+    at exit costs as much again. The process's memory is returned when it exits.
+    """
+    gc.disable()
     code = main()
     sys.stdout.flush()
     sys.stderr.flush()
