@@ -18,7 +18,7 @@ from .load_balancer import TlsLoadBalancer
 from .monitoring import Monitoring, Thresholds
 from .network import Network
 from .roster import Roster
-from .secure_bucket import SecureBucket
+from .secure_bucket import SecureBucket, server_access_log_bucket
 from .settings import SettingsError, stack_file
 from .threat_detection import ThreatDetection
 
@@ -77,15 +77,7 @@ class Baseline(pulumi.ComponentResource):
         logs_key = key("logs", ["cloudwatch-logs", "cloudtrail", "cloudwatch-alarms", "eventbridge"])
         backups_key = key("backups", [])
 
-        # S3 server access logs can only be delivered to an SSE-S3 bucket (an AWS limit).
-        access_logs = SecureBucket(f"{prefix}-access-logs", {
-            "bucket_name": f"{prefix}-access-logs-{account}-{region}", "sse_s3": True, "stateful": False,
-            "expiration_days": 365, "tags": tags,
-            "policy_statements": [{"Sid": "S3ServerAccessLogDelivery", "Effect": "Allow",
-                                   "Principal": {"Service": "logging.s3.amazonaws.com"}, "Action": "s3:PutObject",
-                                   "Resource": f"arn:aws:s3:::{prefix}-access-logs-{account}-{region}/*",
-                                   "Condition": {"StringEquals": {"aws:SourceAccount": account}}}],
-        }, opts=child)
+        access_logs = server_access_log_bucket(f"{prefix}-access-logs", account, region, tags, opts=child)
         data_bucket = SecureBucket(f"{prefix}-data", {
             "bucket_name": f"{prefix}-data-{account}-{region}", "kms_key_arn": data_key.arn,
             "access_log_bucket": access_logs.bucket_name, "access_log_prefix": f"{prefix}-data/",

@@ -100,3 +100,20 @@ class SecureBucket(pulumi.ComponentResource):
         self.bucket_name = bucket.id
         self.arn = arn
         self.register_outputs({"bucket_name": self.bucket_name, "arn": self.arn})
+
+
+def server_access_log_bucket(name: str, account_id: str, region: str, tags: dict[str, str],
+                             opts: pulumi.ResourceOptions | None = None) -> SecureBucket:
+    """The bucket that receives other buckets' S3 server access logs, named `<name>-<account>-<region>`.
+
+    SSE-S3, because S3 delivers server access logs only to SSE-S3 buckets (an AWS limit); only the S3
+    logging service of this account may write; logs are kept 365 days; not stateful, so backups skip it.
+    """
+    bucket_name = f"{name}-{account_id}-{region}"
+    return SecureBucket(name, {
+        "bucket_name": bucket_name, "sse_s3": True, "stateful": False, "expiration_days": 365, "tags": tags,
+        "policy_statements": [{"Sid": "S3ServerAccessLogDelivery", "Effect": "Allow",
+                               "Principal": {"Service": "logging.s3.amazonaws.com"}, "Action": "s3:PutObject",
+                               "Resource": f"arn:aws:s3:::{bucket_name}/*",
+                               "Condition": {"StringEquals": {"aws:SourceAccount": account_id}}}],
+    }, opts)

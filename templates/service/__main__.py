@@ -13,7 +13,7 @@ from soc2_components.encryption_key import EncryptionKey
 from soc2_components.load_balancer import TlsLoadBalancer
 from soc2_components.monitoring import Monitoring
 from soc2_components.network import Network
-from soc2_components.secure_bucket import SecureBucket
+from soc2_components.secure_bucket import server_access_log_bucket
 
 from service_settings import load_service_settings
 
@@ -47,15 +47,7 @@ else:
     public_subnets = baseline.require_output("publicSubnetIds")
     private_subnets = baseline.require_output("privateSubnetIds")
 
-# S3 server access logs can only be delivered to an SSE-S3 bucket (an AWS limit).
-access_logs = SecureBucket(f"{name}-access-logs", {
-    "bucket_name": f"{name}-access-logs-{account}-{region}", "sse_s3": True, "stateful": False,
-    "expiration_days": 365, "tags": tags,
-    "policy_statements": [{"Sid": "S3ServerAccessLogDelivery", "Effect": "Allow",
-                           "Principal": {"Service": "logging.s3.amazonaws.com"}, "Action": "s3:PutObject",
-                           "Resource": f"arn:aws:s3:::{name}-access-logs-{account}-{region}/*",
-                           "Condition": {"StringEquals": {"aws:SourceAccount": account}}}],
-})
+access_logs = server_access_log_bucket(f"{name}-access-logs", account, region, tags)
 balancer = TlsLoadBalancer(f"{name}-lb", {
     "vpc_id": vpc_id, "vpc_cidr": vpc_cidr, "public_subnet_ids": public_subnets, "domain_name": settings.domain_name,
     "hosted_zone_id": settings.hosted_zone_id or None, "account_id": account, "region": region,
