@@ -12,7 +12,7 @@ import yaml
 from packaging.requirements import Requirement
 
 from tests.conftest import REPO
-from tests.template.render import render_template
+from tests.template.render import render_service
 
 PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text())
 VERSION = PYPROJECT["project"]["version"]
@@ -76,8 +76,7 @@ def test_pip_install_in_a_fresh_virtualenv_gives_a_working_preflight_command(too
     usage = subprocess.run([str(command), "--help"], capture_output=True, text=True, timeout=60)
     assert usage.returncode == 0 and "{check,evidence,analyze-state}" in usage.stdout
 
-    service = render_template(REPO / "templates" / "service", tmp_path / "svc", "svc", "A service", "dev",
-                              {"domainName": "svc.example.com", "alertEmail": "oncall@example.com"})
+    service = render_service(tmp_path / "svc")
     verdict = subprocess.run([str(command), "check", "--stack", "dev"], cwd=service, capture_output=True, text=True,
                              timeout=300)
     assert verdict.returncode == 0, verdict.stdout[-3000:] + verdict.stderr[-2000:]

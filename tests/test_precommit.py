@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from tests.conftest import REPO
-from tests.template.render import render_template
+from tests.template.render import render_service
 
 [HOOK] = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
 GIT_IDENTITY = {"GIT_AUTHOR_NAME": "test", "GIT_AUTHOR_EMAIL": "test@example.com", "GIT_COMMITTER_NAME": "test",
@@ -64,8 +64,7 @@ def test_a_service_runs_the_hook_from_the_toolkit_repository(toolkit_source, tmp
     git("commit", "-q", "-m", "toolkit", cwd=toolkit)
     revision = git("rev-parse", "HEAD", cwd=toolkit)
 
-    service = render_template(REPO / "templates" / "service", tmp_path / "svc", "svc", "A service", "dev",
-                              {"domainName": "svc.example.com", "alertEmail": "oncall@example.com"})
+    service = render_service(tmp_path / "svc")
     config = yaml.safe_load((service / ".pre-commit-config.yaml").read_text())
     config["repos"][0].update(repo=str(toolkit), rev=revision)
     (service / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config))

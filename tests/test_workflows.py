@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from tests.conftest import REPO, installed_env
-from tests.template.render import render_template
+from tests.template.render import render_service
 
 TEMPLATE = REPO / "templates" / "service"
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml")) + \
@@ -108,8 +108,7 @@ def check_script() -> str:
 
 @pytest.fixture
 def ci_service(tmp_path) -> Path:
-    return render_template(TEMPLATE, tmp_path / "svc", "svc", "A service", "dev",
-                           {"domainName": "svc.example.com", "alertEmail": "oncall@example.com"})
+    return render_service(tmp_path / "svc")
 
 
 def run_check_step(service: Path, site: Path, tmp_path: Path) -> tuple[str, str]:

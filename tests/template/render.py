@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+SERVICE_TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "service"
+
 
 def transform(text: str, project: str, description: str) -> str:
     return text.replace("${PROJECT}", project).replace("${DESCRIPTION}", description)
@@ -52,3 +54,9 @@ def render_template(template: Path, destination: Path, project: str, description
     stack_dir.mkdir(parents=True, exist_ok=True)
     (stack_dir / f"Pulumi.{stack}.yaml").write_text(yaml.safe_dump({"config": config}, sort_keys=False))
     return destination
+
+
+def render_service(destination: Path) -> Path:
+    """The service template as `pulumi new` lays it down for project `svc`, stack dev, default answers."""
+    return render_template(SERVICE_TEMPLATE, destination, "svc", "A service", "dev",
+                           {"domainName": "svc.example.com", "alertEmail": "oncall@example.com"})
