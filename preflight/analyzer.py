@@ -23,6 +23,7 @@ import grpc
 import yaml
 from google.protobuf import empty_pb2, json_format
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc, engine_pb2_grpc
+from soc2_policies.conventions import TYPE_TAG
 
 from . import properties as props
 from .capture import ResourceRecord
@@ -69,7 +70,7 @@ class PolicyMetadata:
     @property
     def resource_types(self) -> list[str]:
         """Types the policy examines, when the pack publishes them as `type:<token>` tags."""
-        return [t[len("type:"):] for t in self.tags if t.startswith("type:")]
+        return [t[len(TYPE_TAG):] for t in self.tags if t.startswith(TYPE_TAG)]
 
     def applies_to(self, resource_type: str) -> bool:
         """Whether a resource policy examines resources of this type (every type, if the pack does not say)."""

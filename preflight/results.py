@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from soc2_policies.conventions import WAIVED_MARK
+
 from .analyzer import PackRun, RawDiagnostic
 from .capture import Capture, SourceLocation
-
-WAIVED_MARK = "[waived]"
-"""A pack marks a waived finding by starting its message detail with this (advisory level)."""
 PREVIEW_MARK = "can't run policy"
 """The pulumi-policy SDK's advisory when a policy reads a value unknown during preview."""
 

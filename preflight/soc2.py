@@ -8,16 +8,10 @@ module adds, per criterion, how far code can prove it: fully (`infrastructure`),
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal
 
-try:
-    from soc2_policies.criteria import CRITERIA
-except ImportError:  # running from a checkout: the pack lives beside preflight
-    sys.path.append(str(Path(__file__).resolve().parent.parent / "policies"))
-    from soc2_policies.criteria import CRITERIA
+from soc2_policies.criteria import CRITERIA
 
 Reach = Literal["infrastructure", "partial", "organizational"]
 

@@ -19,11 +19,10 @@ from pulumi_policy import (EnforcementLevel, PolicyComplianceFramework, PolicyCo
                            Severity, StackValidationPolicy)
 from pulumi_policy.proxy import UnknownValueError, _DictProxy, _is_unknown, _ListProxy
 
+from .conventions import SERVICE_TAG, TYPE_TAG, UNKNOWN, WAIVED_MARK
 from .criteria import CRITERIA, FRAMEWORK_NAME, FRAMEWORK_VERSION
 
 NAME_PATTERN = re.compile(r"^[a-z0-9]+-[a-z0-9]+(-[a-z0-9]+)+$")
-WAIVED_MARK = "[waived]"
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 
 WAIVERS_SCHEMA: dict[str, Any] = {
     "type": "array",
@@ -200,7 +199,7 @@ def _metadata(name: str, severity: str, criteria: list[str], remediation: str, c
         "severity": _severity(severity),
         "framework": PolicyComplianceFramework(name=FRAMEWORK_NAME, version=FRAMEWORK_VERSION,
                                                reference=criteria[0], specification=CRITERIA[criteria[0]]),
-        "tags": list(criteria) + [f"service:{name.split('-')[0]}"],
+        "tags": list(criteria) + [f"{SERVICE_TAG}{name.split('-')[0]}"],
         "remediation_steps": remediation.strip(),
         "config_schema": PolicyConfigSchema(properties={**config, "waivers": WAIVERS_SCHEMA}),
     }
@@ -227,7 +226,7 @@ class Soc2ResourcePolicy(_Soc2Policy, ResourceValidationPolicy):
                          **_metadata(name, severity, criteria, remediation, config))
         self.resource_types = frozenset(resource_types)
         # Published as tags so a client (preflight's JUnit report) knows which resources a policy examines.
-        self.tags = [*(self.tags or []), *(f"type:{t}" for t in sorted(self.resource_types))]
+        self.tags = [*(self.tags or []), *(f"{TYPE_TAG}{t}" for t in sorted(self.resource_types))]
         self.check = check
         self.criteria = tuple(criteria)
         self.config_defaults = {k: v["default"] for k, v in config.items() if "default" in v}

@@ -12,28 +12,12 @@ import re
 from typing import Any, Callable, Iterable, Mapping
 
 from .checks import list_schema
-from .framework import UNKNOWN, Soc2StackPolicy, Stack
+from .conventions import CREDENTIAL_KEYS, NOT_CREDENTIALS, REFERENCE_SUFFIXES, UNKNOWN, key_kind
+from .framework import Soc2StackPolicy, Stack
 
 PARAMETER = "aws:ssm/parameter:Parameter"
-CREDENTIAL_KEYS = ["password", "passwd", "secret", "token", "private_?key", "api_?key", "credential",
-                   "plaintext_?value", "secret_?string"]
-# Keys that name, locate, size or schedule a credential rather than hold one: kmsKeyId, secretArn,
-# secretId, passwordLength, masterUserSecretKmsKeyId, tokenEndpoint, sharedCredentialsFiles...
-REFERENCE_SUFFIXES = ["arn", "arns", "id", "ids", "name", "names", "version", "versions", "stage", "length",
-                      "rotation", "type", "provider", "strategy", "file", "files", "path", "url", "uri", "endpoint",
-                      "units", "validity", "policy", "ttl", "count", "days", "enabled", "required"]
-# Keys that match a credential word but hold none: optimistic-lock and pagination tokens, token
-# domains, provider flags (found in deployed state, e.g. a WAF web ACL's lockToken).
-NOT_CREDENTIALS = ["lock_token", "next_token", "token_domains", "secret_scanning", "secret_scanning_push_protection"]
 # Tags are plain metadata in every AWS API: marking them secret would not protect them.
 PLAIN_METADATA = ("tags", "tagsAll")
-
-
-def snake(key: str) -> str:
-    """apiKey, APIKey, api-key and API_KEY all become api_key."""
-    key = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", key)
-    key = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", key)
-    return re.sub(r"[^a-z0-9]+", "_", key.lower()).strip("_")
 
 
 def _plain(value: Any) -> bool:
@@ -49,10 +33,10 @@ def _credential_paths(value: Any, path: str, secret: frozenset[str],
     items = value.items() if isinstance(value, Mapping) else enumerate(value) if isinstance(value, list) else []
     for key, item in items:
         child = f"{path}.{key}" if path else str(key)
-        key_kind = kind(str(key)) if isinstance(key, str) else "other"
-        if key_kind == "reference" or (not path and key in PLAIN_METADATA):
+        what = kind(str(key)) if isinstance(key, str) else "other"
+        if what == "reference" or (not path and key in PLAIN_METADATA):
             continue
-        if key_kind == "credential":
+        if what == "credential":
             for leaf, leaf_path in [(item, child)] if not isinstance(item, list) else \
                     [(v, f"{child}.{i}") for i, v in enumerate(item)]:
                 if _plain(leaf) and leaf_path not in secret:
@@ -69,13 +53,7 @@ def _classifier(config: Mapping[str, Any]) -> tuple[Callable[[str], str], list[s
             invalid.append(str(pattern))
     suffixes = [str(s).lower() for s in config.get("referenceSuffixes") or []]
     ignored = {str(k).lower() for k in config.get("notCredentials") or []}
-
-    def kind(key: str) -> str:
-        name = snake(key)
-        if name in ignored or not any(p.search(name) for p in patterns):
-            return "other"
-        return "reference" if any(name == s or name.endswith(f"_{s}") for s in suffixes) else "credential"
-    return kind, invalid
+    return (lambda key: key_kind(key, patterns, suffixes, ignored)), invalid
 
 
 def _encrypted(stack: Stack, config: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
