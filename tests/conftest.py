@@ -6,6 +6,8 @@ import os
 import shutil
 import subprocess
 import sys
+import time
+import uuid
 from pathlib import Path
 from typing import Callable
 
@@ -27,10 +29,53 @@ COMPONENT_PROGRAM = FIXTURES / "component_program"
 BASIC_PACK = FIXTURES / "packs" / "basic"
 
 
-def run_cli(*args: str, cwd: Path = REPO, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+def run_cli(*args: str, cwd: Path = REPO, timeout: int = 300,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Runs `python -m preflight ...` as a user would."""
     return subprocess.run([sys.executable, "-m", "preflight", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=timeout)
+                          timeout=timeout, env=env)
+
+
+class Strays:
+    """Marks the processes one test starts (through their environment), to find any that outlive it.
+
+    Every process preflight starts inherits the marker, so a scan of /proc finds them however they
+    were re-parented, and never confuses them with another test's or another run's processes.
+    """
+
+    VARIABLE = "PREFLIGHT_TEST_RUN"
+
+    def __init__(self) -> None:
+        self.mark = f"{self.VARIABLE}={uuid.uuid4().hex}".encode()
+
+    def env(self, **extra: str) -> dict[str, str]:
+        name, value = self.mark.decode().split("=", 1)
+        return {**os.environ, name: value, **extra}
+
+    def alive(self) -> list[str]:
+        """Command lines of marked processes still running (zombies excepted)."""
+        found = []
+        for entry in Path("/proc").iterdir():
+            try:
+                if not entry.name.isdigit() or self.mark not in (entry / "environ").read_bytes().split(b"\0"):
+                    continue
+                if (entry / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                    continue
+                found.append((entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"))
+            except OSError:
+                continue
+        return found
+
+
+@pytest.fixture
+def strays():
+    """`strays.env()` for a test's subprocesses; the test fails if any of them is still running after it."""
+    tracker = Strays()
+    yield tracker
+    deadline = time.monotonic() + 10
+    while (left := tracker.alive()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert left == [], f"processes outlived the test: {left}"
 
 
 def source_line(path: Path, needle: str) -> int:
