@@ -140,13 +140,6 @@ def components_doc() -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-SERVICE_TITLES = {"rds": "RDS", "elb": "Load balancers", "s3": "S3", "kms": "KMS", "iam": "IAM", "ec2": "EC2 and VPC",
-                  "cloudtrail": "CloudTrail", "cloudwatch": "CloudWatch", "sns": "SNS", "guardduty": "GuardDuty",
-                  "securityhub": "Security Hub", "config": "AWS Config", "inspector": "Inspector", "backup": "AWS Backup",
-                  "secretsmanager": "Secrets Manager", "acm": "ACM", "wafv2": "WAF", "datadog": "Datadog",
-                  "github": "GitHub", "pulumi": "Secrets in any resource"}
-
-
 def _config_text(schema: dict[str, Any]) -> str:
     parts = []
     for key, spec in schema.items():
@@ -157,14 +150,40 @@ def _config_text(schema: dict[str, Any]) -> str:
     return "<br>".join(parts) or "waivers only"
 
 
-def policy_catalog() -> str:
-    from soc2_policies import PACK_NAME, PACK_VERSION, all_policies
+def _facts(entry: Any) -> str:
+    facts = [label for label, on in (("stateful", entry.stateful), ("backed up", entry.backup),
+                                     ("alarmed", entry.alarmed), ("can be public", entry.public)) if on]
+    if entry.key:
+        facts.append(f"key in `{entry.key}`")
+    if entry.dimension:
+        facts.append(f"dimension `{entry.dimension.key}`")
+    if entry.arn:
+        facts.append(f"ARN `arn:aws:{entry.arn.service}:…:{entry.arn.resource}<{entry.arn.name}>`")
+    return ", ".join(facts) or "-"
+
+
+def _checkov(policy: Any) -> str:
+    return ", ".join(f"`{c}`" for c in policy.checkov) or "-"
+
+
+def pack_summary() -> str:
+    """The README's one-paragraph description of the pack, with its counts."""
+    from soc2_policies import all_policies, services
     from soc2_policies.framework import Soc2StackPolicy
 
     policies = all_policies()
-    by_service: dict[str, list[Any]] = {}
-    for policy in policies:
-        by_service.setdefault(policy.name.split("-")[0], []).append(policy)
+    stack = sum(isinstance(p, Soc2StackPolicy) for p in policies)
+    titles = [s.title for s in services()]
+    return (f"`policies/` is a self-contained CrossGuard pack of {len(policies)} policies: {len(policies) - stack} on "
+            f"single resources and {stack} on the whole stack. They cover {', '.join(titles[:-1])} and {titles[-1]}. "
+            "[docs/policies.md](docs/policies.md) is the catalog, generated from the pack.\n")
+
+
+def policy_catalog() -> str:
+    from soc2_policies import PACK_NAME, PACK_VERSION, all_policies, catalog, services
+    from soc2_policies.framework import Soc2StackPolicy
+
+    policies = all_policies()
     stack_count = sum(isinstance(p, Soc2StackPolicy) for p in policies)
     lines = ["# Policy catalog", "",
              f"Generated from `policies/` by `python docs/generate.py`; do not edit by hand. Pack `{PACK_NAME}` "
@@ -175,11 +194,11 @@ def policy_catalog() -> str:
              "list of `{resource, justification, owner, expires}` objects, where `resource` is a URN or a glob over the "
              "resource name or URN, and `expires` is `YYYY-MM-DD`. A waived finding is reported as advisory with a "
              "`[waived]` message; once the waiver expires, the finding is reported at the policy's own level.", "",
-             "| Service | Policies |", "|---|---|"]
-    lines += [f"| {SERVICE_TITLES.get(s, s)} | {len(ps)} |" for s, ps in by_service.items()]
-    for service, service_policies in by_service.items():
-        lines += ["", f"## {SERVICE_TITLES.get(service, service)}", ""]
-        for p in service_policies:
+             "| Service | Policies | Covers |", "|---|---|---|"]
+    lines += [f"| [{s.title}](#{_anchor(s.title)}) | {len(s.policies)} | {s.description} |" for s in services()]
+    for service in services():
+        lines += ["", f"## {service.title}", ""]
+        for p in service.policies:
             kind = "stack" if isinstance(p, Soc2StackPolicy) else "resource: " + ", ".join(
                 f"`{t}`" for t in sorted(p.resource_types))
             lines += [f"### `{p.name}`", "",
@@ -187,9 +206,19 @@ def policy_catalog() -> str:
                       f"- **Applies to:** {kind}",
                       f"- **Severity:** {p.severity.value}; **enforcement:** {p.enforcement_level.value}",
                       f"- **SOC 2 criteria:** {', '.join(p.criteria)}",
+                      f"- **checkov:** {_checkov(p)}",
                       f"- **Remediation:** {p.remediation_steps}",
                       f"- **Config:** {_config_text(p.config_schema.properties)}", ""]
+    lines += ["## Resource types", "",
+              "The catalog the stack policies read (backup coverage, alarm coverage, the customer-key follow-through) "
+              "and the evidence documents. Each type is declared once, by its service.", "",
+              "| Type | Service | Kind | Facts |", "|---|---|---|---|"]
+    lines += [f"| `{t.token}` | {t.service} | {t.kind} | {_facts(t)} |" for t in catalog.types().values()]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _anchor(title: str) -> str:
+    return "".join(c for c in title.lower().replace(" ", "-") if c.isalnum() or c == "-")
 
 
 GENERATED: dict[tuple[str, str], Callable[[], str]] = {
@@ -197,6 +226,7 @@ GENERATED: dict[tuple[str, str], Callable[[], str]] = {
     ("templates/service/README.md", "service-settings"): service_settings_table,
     ("docs/components.md", ""): components_doc,
     ("docs/policies.md", ""): policy_catalog,
+    ("README.md", "pack-summary"): pack_summary,
 }
 
 

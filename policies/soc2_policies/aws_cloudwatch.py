@@ -1,30 +1,34 @@
-"""CloudWatch: log groups and alarms, alarms on every load balancer and database, and the CIS
-metric filters on CloudTrail's log group."""
+"""CloudWatch: log groups and alarms, an alarm on every resource the catalog says must have one (load
+balancers, databases), and the CIS metric filters on CloudTrail's log group."""
 
 from __future__ import annotations
 
 from typing import Any, Iterable, Mapping
 
+from . import catalog
 from .aws_cloudtrail import TRAIL
-from .aws_elb import BALANCERS, CLASSIC
-from .aws_rds import CLUSTER, INSTANCE
 from .checks import flag_on, is_set, list_schema, minimum_schema, shown
-from .framework import Resource, Soc2StackPolicy, Stack, UNKNOWN, resource_policy
+from .conventions import UNKNOWN
+from .declare import Service
+from .framework import Resource, Stack
 
-LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
-METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
-ALARMS = [METRIC_ALARM, "aws:cloudwatch/compositeAlarm:CompositeAlarm"]
-METRIC_FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
-WATCHED = {**{t: "load balancer" for t in BALANCERS + CLASSIC}, INSTANCE: "database", CLUSTER: "database cluster"}
-# The metric dimension (and the resource property) that names a resource when an alarm names it literally.
-DIMENSION_OF = {INSTANCE: ("DBInstanceIdentifier", "identifier"), CLUSTER: ("DBClusterIdentifier", "clusterIdentifier"),
-                **{t: ("LoadBalancerName", "name") for t in CLASSIC}}
+SERVICE = Service("cloudwatch", "CloudWatch", "Log groups, metric alarms and metric filters.")
+
+LOG_GROUP = SERVICE.resource_type("aws:cloudwatch/logGroup:LogGroup", kind="log group", key="kmsKeyId")
+METRIC_ALARM = SERVICE.resource_type("aws:cloudwatch/metricAlarm:MetricAlarm", kind="alarm")
+ALARMS = [METRIC_ALARM, SERVICE.resource_type("aws:cloudwatch/compositeAlarm:CompositeAlarm", kind="composite alarm")]
+METRIC_FILTER = SERVICE.resource_type("aws:cloudwatch/logMetricFilter:LogMetricFilter", kind="metric filter")
 # One distinctive fragment of each CIS AWS Foundations monitoring filter (components/cis_alarms.py).
 CIS_PATTERNS = ["UnauthorizedOperation", "MFAUsed", "Root", "PutUserPolicy", "StopLogging", "Failed authentication",
                 "ScheduleKeyDeletion", "PutBucketPolicy", "PutConfigurationRecorder", "AuthorizeSecurityGroupIngress",
                 "CreateNetworkAcl", "CreateCustomerGateway", "CreateRoute", "CreateVpc", "organizations.amazonaws.com"]
 
 
+@SERVICE.resource_policy(
+    name="cloudwatch-loggroup-retention", types=[LOG_GROUP], severity="medium", criteria=["CC7.2", "C1.2"],
+    description="CloudWatch log groups keep events for a set period of at least the minimum.",
+    remediation="Set retention_in_days to at least the configured minimum (365 for audit logs), e.g. 365 or 731.",
+    config={"minDays": minimum_schema(365, "Fewest days log events are kept.", 1)})
 def _retention(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
     value = r.get("retentionInDays")
     days = r.number("retentionInDays")
@@ -48,18 +52,33 @@ def _watches(alarm: Resource, subject: Resource) -> bool:
     """The alarm's dimensions were computed from `subject`, or name it literally."""
     if any(d is subject for path in ("dimensions", "metricQueries") for d in alarm.depends_on(path)):
         return True
-    key, prop = DIMENSION_OF.get(subject.type, ("", ""))
-    name = subject.peek(prop) if prop else None
-    return isinstance(name, str) and name not in ("", UNKNOWN) and \
-        any(alarm.peek(path) == name for path in [f"dimensions.{key}", *_query_paths(alarm, f"dimensions.{key}")])
+    entry = catalog.get(subject.type)
+    dimension = entry.dimension if entry else None
+    name = subject.peek(dimension.name) if dimension else None
+    return isinstance(name, str) and name not in ("", UNKNOWN) and any(
+        alarm.peek(path) == name for path in [f"dimensions.{dimension.key}",
+                                              *_query_paths(alarm, f"dimensions.{dimension.key}")])
 
 
+def _alarmed_types() -> list[str]:
+    return [entry.token for entry in catalog.alarmed()]
+
+
+@SERVICE.stack_policy(
+    name="cloudwatch-alarm-covers-lb-and-db", severity="high", criteria=["CC7.2", "A1.1"],
+    description="Every load balancer and database (each type the catalog marks as alarmed) has at least one "
+                "CloudWatch alarm with actions.",
+    remediation="Add an aws.cloudwatch.MetricAlarm with alarm_actions whose dimensions use the resource's outputs "
+                "(LoadBalancer: lb.arn_suffix; DBInstanceIdentifier: db.identifier); the Monitoring component does "
+                "this.",
+    examines=_alarmed_types)
 def _lb_and_db_alarmed(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     alarms = [a for a in stack.of_type(METRIC_ALARM) if _notifies(a)]
-    for subject in stack.of_type(*WATCHED):
-        if not any(_watches(alarm, subject) for alarm in alarms):
-            yield (f"{WATCHED[subject.type]} {subject.name} has no alarm with actions on its metrics (no MetricAlarm "
-                   f"with alarmActions has dimensions computed from it)"), subject.urn
+    for entry in catalog.alarmed():
+        for subject in stack.of_type(entry.token):
+            if not any(_watches(alarm, subject) for alarm in alarms):
+                yield (f"{entry.kind} {subject.name} has no alarm with actions on its metrics (no MetricAlarm with "
+                       f"alarmActions has dimensions computed from it)"), subject.urn
 
 
 def _trail_filters(stack: Stack, trails: list[Resource]) -> list[Resource] | None:
@@ -95,6 +114,16 @@ def _alarmed(metric_filter: Resource, alarms: list[Resource]) -> bool:
                or (known and metric in _metrics(alarm)) for alarm in alarms)
 
 
+@SERVICE.stack_policy(
+    name="cloudwatch-metricfilter-cis-coverage", severity="high", criteria=["CC7.2", "CC7.3"],
+    description="CloudTrail's log group has the CIS metric filters, each with an alarm that notifies someone.",
+    remediation="Add an aws.cloudwatch.LogMetricFilter per CIS pattern on the trail's log group and a MetricAlarm "
+                "with alarm_actions on each filter's metric_transformation name and namespace (AuditLogging does, "
+                "from components/cis_alarms.py).",
+    config={"requiredPatterns": list_schema(CIS_PATTERNS, "A distinctive fragment of each required filter "
+           "pattern; a filter matches when its pattern contains "
+           "the fragment.")},
+    examines=[TRAIL])
 def _cis_coverage(stack: Stack, config: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     trails = stack.of_type(TRAIL)
     if not trails:
@@ -117,37 +146,26 @@ def _cis_coverage(stack: Stack, config: Mapping[str, Any]) -> Iterable[tuple[str
         yield message, urn
 
 
-POLICIES = [
-    resource_policy("cloudwatch-loggroup-retention", [LOG_GROUP], "CloudWatch log groups keep events for a set period "
-            "of at least the minimum.", "medium", ["CC7.2", "C1.2"],
-            "Set retention_in_days to at least the configured minimum (365 for audit logs), e.g. 365 or 731.",
-            _retention, {"minDays": minimum_schema(365, "Fewest days log events are kept.", 1)}),
-    resource_policy("cloudwatch-loggroup-kms-encrypted", [LOG_GROUP], "CloudWatch log groups are encrypted with a "
-            "customer-managed KMS key.", "medium", ["CC6.1", "C1.1"],
-            "Set kms_key_id to a customer-managed key whose policy admits logs.<region>.amazonaws.com.",
-            is_set("kmsKeyId", "events are encrypted only with the service key")),
-    resource_policy("cloudwatch-alarm-has-actions", ALARMS, "CloudWatch alarms notify someone when they fire.", "high",
-            ["CC7.3", "CC7.2"], "Set alarm_actions to the alert SNS topic ARN (Monitoring's topic).",
-            is_set("alarmActions", "the alarm notifies no one")),
-    resource_policy("cloudwatch-alarm-ok-actions", ALARMS, "CloudWatch alarms announce recovery.", "low", ["CC7.4"],
-            "Set ok_actions to the same topic as alarm_actions, so responders learn when the condition clears.",
-            is_set("okActions", "recovery is not announced")),
-    resource_policy("cloudwatch-alarm-actions-enabled", ALARMS, "CloudWatch alarm actions are enabled.", "medium",
-            ["CC7.3"], "Remove actions_enabled=False (the default is true).",
-            flag_on("actionsEnabled", "the alarm's actions are switched off", default=True)),
-    Soc2StackPolicy(
-        name="cloudwatch-alarm-covers-lb-and-db", severity="high", criteria=["CC7.2", "A1.1"],
-        description="Every load balancer and database has at least one CloudWatch alarm with actions.",
-        remediation="Add an aws.cloudwatch.MetricAlarm with alarm_actions whose dimensions use the resource's "
-                    "outputs (LoadBalancer: lb.arn_suffix; DBInstanceIdentifier: db.identifier); the Monitoring "
-                    "component does this.", check=_lb_and_db_alarmed),
-    Soc2StackPolicy(
-        name="cloudwatch-metricfilter-cis-coverage", severity="high", criteria=["CC7.2", "CC7.3"],
-        description="CloudTrail's log group has the CIS metric filters, each with an alarm that notifies someone.",
-        remediation="Add an aws.cloudwatch.LogMetricFilter per CIS pattern on the trail's log group and a "
-                    "MetricAlarm with alarm_actions on each filter's metric_transformation name and namespace "
-                    "(AuditLogging does, from components/cis_alarms.py).", check=_cis_coverage,
-        config={"requiredPatterns": list_schema(CIS_PATTERNS, "A distinctive fragment of each required filter "
-                                                               "pattern; a filter matches when its pattern contains "
-                                                               "the fragment.")}),
-]
+SERVICE.resource_policy(
+    name="cloudwatch-loggroup-kms-encrypted", types=[LOG_GROUP], severity="medium", criteria=["CC6.1", "C1.1"],
+    description="CloudWatch log groups are encrypted with a customer-managed KMS key.",
+    remediation="Set kms_key_id to a customer-managed key whose policy admits logs.<region>.amazonaws.com.",
+)(is_set("kmsKeyId", "events are encrypted only with the service key"))
+
+SERVICE.resource_policy(
+    name="cloudwatch-alarm-has-actions", types=ALARMS, severity="high", criteria=["CC7.3", "CC7.2"],
+    description="CloudWatch alarms notify someone when they fire.",
+    remediation="Set alarm_actions to the alert SNS topic ARN (Monitoring's topic).",
+)(is_set("alarmActions", "the alarm notifies no one"))
+
+SERVICE.resource_policy(
+    name="cloudwatch-alarm-ok-actions", types=ALARMS, severity="low", criteria=["CC7.4"],
+    description="CloudWatch alarms announce recovery.",
+    remediation="Set ok_actions to the same topic as alarm_actions, so responders learn when the condition clears.",
+)(is_set("okActions", "recovery is not announced"))
+
+SERVICE.resource_policy(
+    name="cloudwatch-alarm-actions-enabled", types=ALARMS, severity="medium", criteria=["CC7.3"],
+    description="CloudWatch alarm actions are enabled.",
+    remediation="Remove actions_enabled=False (the default is true).",
+)(flag_on("actionsEnabled", "the alarm's actions are switched off", default=True))

@@ -6,24 +6,42 @@ import ipaddress
 from collections.abc import Mapping
 from typing import Any, Iterable
 
+from .aws_elb import BALANCERS
+from .catalog import Arn
 from .checks import flag_off, flag_on, list_schema, minimum_schema, shown
-from .framework import Resource, Stack, resource_policy, stack_policy
-from .network import DEFAULT_GROUP, GROUP, GROUP_RULE, INGRESS_RULE, INGRESS_TYPES, Ingress, ingress, public_ingress
+from .declare import Service
+from .framework import Resource, Stack
+from .network import (DEFAULT_GROUP, EGRESS_RULE, GROUP, GROUP_RULE, INGRESS_RULE, INGRESS_TYPES, Ingress, ingress,
+                      public_ingress)
 
-VPC = "aws:ec2/vpc:Vpc"
-SUBNET = "aws:ec2/subnet:Subnet"
-FLOW_LOG = "aws:ec2/flowLog:FlowLog"
-INSTANCE = "aws:ec2/instance:Instance"
-LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
-VOLUME = "aws:ebs/volume:Volume"
-EBS_DEFAULT = "aws:ebs/encryptionByDefault:EncryptionByDefault"
-LOAD_BALANCERS = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
+SERVICE = Service("ec2", "EC2 and VPC", "VPCs, subnets, flow logs, security groups, instances and EBS.")
+
+VPC = SERVICE.resource_type("aws:ec2/vpc:Vpc", kind="VPC")
+SUBNET = SERVICE.resource_type("aws:ec2/subnet:Subnet", kind="subnet")
+FLOW_LOG = SERVICE.resource_type("aws:ec2/flowLog:FlowLog", kind="flow log")
+INSTANCE = SERVICE.resource_type("aws:ec2/instance:Instance", kind="instance", public=True)
+LAUNCH_TEMPLATE = SERVICE.resource_type("aws:ec2/launchTemplate:LaunchTemplate", kind="launch template")
+VOLUME = SERVICE.resource_type("aws:ebs/volume:Volume", kind="EBS volume", stateful=True, backup=True,
+                               arn=Arn("ec2", "volume/", "id"), key="kmsKeyId")
+EBS_DEFAULT = SERVICE.resource_type("aws:ebs/encryptionByDefault:EncryptionByDefault", kind="EBS default encryption")
+EBS_DEFAULT_KEY = SERVICE.resource_type("aws:ebs/defaultKmsKey:DefaultKmsKey", kind="EBS default key", key="keyArn")
+for token, kind in ((GROUP, "security group"), (GROUP_RULE, "security group rule"), (INGRESS_RULE, "ingress rule"),
+                    (EGRESS_RULE, "egress rule"), (DEFAULT_GROUP, "default security group")):
+    SERVICE.resource_type(token, kind=kind)
 PUBLIC_INGRESS_TYPES = [*INGRESS_TYPES, DEFAULT_GROUP]
 PORT_PROTOCOLS = ("tcp", "udp", "6", "17")
 
 ADMIN_PORTS = [22, 3389]
 DATABASE_PORTS = [1433, 1521, 3306, 5432, 5439, 6379, 9200, 11211, 27017]
 WEB_PORTS = [80, 443]
+
+
+def _ports_schema(default: list[int], description: str) -> dict[str, Any]:
+    return list_schema(default, description, "integer")
+
+
+INGRESS_REMEDIATION = ("Remove the 0.0.0.0/0 and ::/0 sources (cidr_blocks / ipv6_cidr_blocks, cidr_ipv4 / cidr_ipv6) "
+                       "from the rule; reach {what} through {via}.")
 
 
 def _reach(rule: Ingress) -> str:
@@ -71,6 +89,14 @@ def _only_allowed_ports(rule: Ingress, allowed: list[Any]) -> bool:
     return all(port in allowed for port in range(rule.from_port, rule.to_port + 1))
 
 
+@SERVICE.resource_policy(
+    name="ec2-securitygroup-public-ingress-web-only", types=INGRESS_TYPES, severity="high", criteria=["CC6.6"],
+    description="Ingress from internet addresses reaches only web ports, unless from an approved range.",
+    remediation="Limit internet-sourced rules to from_port/to_port in allowedPorts (80, 443); use a private CIDR or "
+                "referenced_security_group_id for everything else, or list an approved office/VPN range in "
+                "allowedCidrs.",
+    config={"allowedPorts": _ports_schema(WEB_PORTS, "Ports internet sources may reach."),
+           "allowedCidrs": list_schema([], "Public CIDRs (office, VPN, partner) allowed to reach any port.")})
 def _web_only(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
     for rule in ingress(r):
         outside = [s for s in rule.sources if _internet(s) and not _within(s, config["allowedCidrs"])]
@@ -79,6 +105,11 @@ def _web_only(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
                    f"{', '.join(map(shown, config['allowedPorts']))} may be")
 
 
+@SERVICE.resource_policy(
+    name="ec2-securitygroup-no-public-all-ports", types=PUBLIC_INGRESS_TYPES, severity="high", criteria=["CC6.6"],
+    description="Public ingress rules open single ports, never all traffic or port ranges.",
+    remediation="Replace protocol '-1' or a from_port..to_port range from 0.0.0.0/0 or ::/0 with one rule per port.",
+    config={"maxPortRange": minimum_schema(1, "Most ports one public rule may open.", 1)})
 def _all_ports(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
     for rule in public_ingress(r):
         if rule.all_traffic:
@@ -88,6 +119,12 @@ def _all_ports(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
                    f"{rule.describe()}")
 
 
+@SERVICE.resource_policy(
+    name="ec2-securitygroup-rule-described",
+    types=[GROUP, GROUP_RULE, INGRESS_RULE], severity="low", criteria=["CC6.6", "CC8.1"],
+    description="Every security group ingress rule says why it exists.",
+    remediation="Set description on each ingress rule (ingress[].description, SecurityGroupRule / "
+                "SecurityGroupIngressRule description): what reaches what, and why.")
 def _described(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
     # Read descriptions directly: a CIDR computed at deploy time does not hide a missing description.
     if r.type == GROUP:
@@ -99,6 +136,11 @@ def _described(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
         yield "the ingress rule has no description"
 
 
+@SERVICE.resource_policy(
+    name="ec2-defaultsecuritygroup-no-rules", types=[DEFAULT_GROUP], severity="medium", criteria=["CC6.6"],
+    description="Default security groups allow no traffic.",
+    remediation="Declare aws.ec2.DefaultSecurityGroup with ingress=[] and egress=[] (Network does) and give resources "
+                "their own groups.")
 def _default_group_empty(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
     # The provider strips every rule of a default group it adopts and adds back only those listed.
     for direction in ("ingress", "egress"):
@@ -106,11 +148,19 @@ def _default_group_empty(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
             yield f"the default security group keeps {len(rules)} {direction} rule(s); list none"
 
 
+@SERVICE.resource_policy(
+    name="ec2-flowlog-all-traffic", types=[FLOW_LOG], severity="medium", criteria=["CC7.2"],
+    description="Flow logs record all traffic, accepted and rejected.",
+    remediation="Set traffic_type='ALL' on aws.ec2.FlowLog.")
 def _all_traffic_logged(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
     if r.get("trafficType") != "ALL":
         yield f"trafficType is {shown(r.get('trafficType'))}, not ALL: some flows go unrecorded"
 
 
+@SERVICE.resource_policy(
+    name="ec2-instance-imdsv2", types=[INSTANCE, LAUNCH_TEMPLATE], severity="medium", criteria=["CC6.1"],
+    description="Instances require IMDSv2 session tokens.",
+    remediation="Set metadata_options={'http_tokens': 'required'} on aws.ec2.Instance or LaunchTemplate.")
 def _imdsv2(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
     if r.get("metadataOptions.httpEndpoint") == "disabled":
         return  # no metadata service at all
@@ -119,6 +169,11 @@ def _imdsv2(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
                f"not 'required'")
 
 
+@SERVICE.resource_policy(
+    name="ec2-instance-root-volume-encrypted", types=[INSTANCE], severity="high", criteria=["CC6.1", "C1.1"],
+    description="Instance root and attached EBS volumes are encrypted.",
+    remediation="Set root_block_device={'encrypted': True} and encrypted=True on every ebs_block_devices entry of "
+                "aws.ec2.Instance.")
 def _block_devices_encrypted(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
     if (root := r.get("rootBlockDevice.encrypted")) is not True:
         yield f"the root volume is unencrypted: rootBlockDevice.encrypted is {shown(root)}"
@@ -130,6 +185,11 @@ def _block_devices_encrypted(r: Resource, _: Mapping[str, Any]) -> Iterable[str]
 
 # --- stack checks ----------------------------------------------------------------------------------
 
+@SERVICE.stack_policy(
+    name="ec2-vpc-flow-logs-enabled", severity="high", criteria=["CC7.2"],
+    description="Every VPC has a flow log.",
+    remediation="Add an aws.ec2.FlowLog with vpc_id=vpc.id and traffic_type='ALL' (Network does).",
+    examines=[VPC])
 def _vpc_flow_logs(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     logged = {id(v) for log in stack.of_type(FLOW_LOG) for v in log.depends_on("vpcId")}
     for vpc in stack.of_type(VPC):
@@ -137,8 +197,15 @@ def _vpc_flow_logs(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[str, st
             yield f"VPC {vpc.name!r} has no flow log (no aws.ec2.FlowLog with vpc_id from it)", vpc.urn
 
 
+@SERVICE.stack_policy(
+    name="ec2-securitygroup-public-web-load-balancers-only", severity="high", criteria=["CC6.6"],
+    description="Public web ingress is allowed only on security groups of load balancers.",
+    remediation="Remove the public 80/443 rule and put the service behind an aws.lb.LoadBalancer whose "
+                "security_groups holds the group with public web ingress (TlsLoadBalancer does).",
+    config={"webPorts": _ports_schema(WEB_PORTS, "Ports of public web traffic.")},
+    examines=INGRESS_TYPES)
 def _web_on_load_balancers(stack: Stack, config: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
-    balancers = stack.of_type(*LOAD_BALANCERS)
+    balancers = stack.of_type(*BALANCERS)
     used = {id(g) for lb in balancers for g in lb.depends_on("securityGroups")}
     used_ids = {lb.str(f"securityGroups.{i}") for lb in balancers if not lb.is_unknown("securityGroups")
                 for i, _ in enumerate(lb.list("securityGroups")) if not lb.is_unknown(f"securityGroups.{i}")}
@@ -155,6 +222,11 @@ def _web_on_load_balancers(stack: Stack, config: Mapping[str, Any]) -> Iterable[
                    f"put instances behind a load balancer", r.urn)
 
 
+@SERVICE.stack_policy(
+    name="ec2-ebs-encryption-default-exists", severity="medium", criteria=["CC6.1"],
+    description="Stacks with a VPC turn on EBS encryption by default.",
+    remediation="Add aws.ebs.EncryptionByDefault(enabled=True) (ThreatDetection does).",
+    examines=[VPC])
 def _ebs_default_exists(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     vpcs = stack.of_type(VPC)
     if vpcs and not stack.of_type(EBS_DEFAULT):
@@ -162,70 +234,46 @@ def _ebs_default_exists(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[st
                "(no aws.ebs.EncryptionByDefault)", vpcs[0].urn)
 
 
-def _ports_schema(default: list[int], description: str) -> dict[str, Any]:
-    return list_schema(default, description, "integer")
+SERVICE.resource_policy(
+    name="ec2-securitygroup-no-public-admin-ports", types=PUBLIC_INGRESS_TYPES, severity="critical", criteria=["CC6.6"],
+    description="Administration ports are not open to the internet.",
+    remediation=INGRESS_REMEDIATION.format(what="hosts", via="SSM Session Manager, or a VPN CIDR in the rule"),
+    config={"adminPorts": _ports_schema(ADMIN_PORTS, "Ports of remote administration (SSH, RDP).")},
+)(_exposed("adminPorts", "administration port(s)"))
+
+SERVICE.resource_policy(
+    name="ec2-securitygroup-no-public-database-ports",
+    types=PUBLIC_INGRESS_TYPES, severity="critical", criteria=["CC6.6"],
+    description="Database and cache ports are not open to the internet.",
+    remediation=INGRESS_REMEDIATION.format(what="databases", via="referenced_security_group_id of the application group"),
+    config={"databasePorts": _ports_schema(DATABASE_PORTS, "Ports of databases, caches and search engines.")},
+)(_exposed("databasePorts", "database port(s)"))
 
 
-INGRESS_REMEDIATION = ("Remove the 0.0.0.0/0 and ::/0 sources (cidr_blocks / ipv6_cidr_blocks, cidr_ipv4 / cidr_ipv6) "
-                       "from the rule; reach {what} through {via}.")
 
-POLICIES = [
-    resource_policy("ec2-securitygroup-no-public-admin-ports", PUBLIC_INGRESS_TYPES,
-            "Administration ports are not open to the internet.", "critical", ["CC6.6"],
-            INGRESS_REMEDIATION.format(what="hosts", via="SSM Session Manager, or a VPN CIDR in the rule"),
-            _exposed("adminPorts", "administration port(s)"),
-            {"adminPorts": _ports_schema(ADMIN_PORTS, "Ports of remote administration (SSH, RDP).")}),
-    resource_policy("ec2-securitygroup-no-public-database-ports", PUBLIC_INGRESS_TYPES,
-            "Database and cache ports are not open to the internet.", "critical", ["CC6.6"],
-            INGRESS_REMEDIATION.format(what="databases", via="referenced_security_group_id of the application group"),
-            _exposed("databasePorts", "database port(s)"),
-            {"databasePorts": _ports_schema(DATABASE_PORTS, "Ports of databases, caches and search engines.")}),
-    resource_policy("ec2-securitygroup-public-ingress-web-only", INGRESS_TYPES,
-            "Ingress from internet addresses reaches only web ports, unless from an approved range.", "high", ["CC6.6"],
-            "Limit internet-sourced rules to from_port/to_port in allowedPorts (80, 443); use a private CIDR or "
-            "referenced_security_group_id for everything else, or list an approved office/VPN range in allowedCidrs.",
-            _web_only,
-            {"allowedPorts": _ports_schema(WEB_PORTS, "Ports internet sources may reach."),
-             "allowedCidrs": list_schema([], "Public CIDRs (office, VPN, partner) allowed to reach any port.")}),
-    resource_policy("ec2-securitygroup-no-public-all-ports", PUBLIC_INGRESS_TYPES,
-            "Public ingress rules open single ports, never all traffic or port ranges.", "high", ["CC6.6"],
-            "Replace protocol '-1' or a from_port..to_port range from 0.0.0.0/0 or ::/0 with one rule per port.",
-            _all_ports, {"maxPortRange": minimum_schema(1, "Most ports one public rule may open.", 1)}),
-    resource_policy("ec2-securitygroup-rule-described", [GROUP, GROUP_RULE, INGRESS_RULE],
-            "Every security group ingress rule says why it exists.", "low", ["CC6.6", "CC8.1"],
-            "Set description on each ingress rule (ingress[].description, SecurityGroupRule / "
-            "SecurityGroupIngressRule description): what reaches what, and why.", _described),
-    resource_policy("ec2-defaultsecuritygroup-no-rules", [DEFAULT_GROUP], "Default security groups allow no traffic.",
-            "medium", ["CC6.6"], "Declare aws.ec2.DefaultSecurityGroup with ingress=[] and egress=[] (Network does) "
-            "and give resources their own groups.", _default_group_empty),
-    resource_policy("ec2-subnet-no-auto-public-ip", [SUBNET], "Subnets do not give instances public IPs automatically.",
-            "medium", ["CC6.6"], "Set map_public_ip_on_launch=False on aws.ec2.Subnet; expose services through a load "
-            "balancer.", flag_off("mapPublicIpOnLaunch", "instances launched here get a public IP")),
-    resource_policy("ec2-flowlog-all-traffic", [FLOW_LOG], "Flow logs record all traffic, accepted and rejected.", "medium",
-            ["CC7.2"], "Set traffic_type='ALL' on aws.ec2.FlowLog.", _all_traffic_logged),
-    resource_policy("ec2-ebs-encryption-by-default", [EBS_DEFAULT], "EBS encryption by default stays on.", "high", ["CC6.1"],
-            "Set enabled=True on aws.ebs.EncryptionByDefault (ThreatDetection does).",
-            flag_on("enabled", "new EBS volumes are not encrypted by default", default=True)),
-    resource_policy("ec2-volume-encrypted", [VOLUME], "EBS volumes are encrypted at rest.", "high", ["CC6.1", "C1.1"],
-            "Set encrypted=True (and kms_key_id) on aws.ebs.Volume; migrate data from an encrypted snapshot copy.",
-            flag_on("encrypted", "the volume is unencrypted")),
-    resource_policy("ec2-instance-imdsv2", [INSTANCE, LAUNCH_TEMPLATE], "Instances require IMDSv2 session tokens.", "medium",
-            ["CC6.1"], "Set metadata_options={'http_tokens': 'required'} on aws.ec2.Instance or LaunchTemplate.",
-            _imdsv2),
-    resource_policy("ec2-instance-no-public-ip", [INSTANCE], "Instances have no public IP address.", "medium", ["CC6.6"],
-            "Set associate_public_ip_address=False and run the instance in a private subnet behind a load balancer.",
-            flag_off("associatePublicIpAddress", "the instance is reachable from the internet")),
-    resource_policy("ec2-instance-root-volume-encrypted", [INSTANCE], "Instance root and attached EBS volumes are encrypted.",
-            "high", ["CC6.1", "C1.1"], "Set root_block_device={'encrypted': True} and encrypted=True on every "
-            "ebs_block_devices entry of aws.ec2.Instance.", _block_devices_encrypted),
-    stack_policy("ec2-vpc-flow-logs-enabled", "Every VPC has a flow log.", "high", ["CC7.2"],
-                  "Add an aws.ec2.FlowLog with vpc_id=vpc.id and traffic_type='ALL' (Network does).", _vpc_flow_logs),
-    stack_policy("ec2-securitygroup-public-web-load-balancers-only",
-                  "Public web ingress is allowed only on security groups of load balancers.", "high", ["CC6.6"],
-                  "Remove the public 80/443 rule and put the service behind an aws.lb.LoadBalancer whose "
-                  "security_groups holds the group with public web ingress (TlsLoadBalancer does).",
-                  _web_on_load_balancers, {"webPorts": _ports_schema(WEB_PORTS, "Ports of public web traffic.")}),
-    stack_policy("ec2-ebs-encryption-default-exists", "Stacks with a VPC turn on EBS encryption by default.",
-                  "medium", ["CC6.1"], "Add aws.ebs.EncryptionByDefault(enabled=True) (ThreatDetection does).",
-                  _ebs_default_exists),
-]
+SERVICE.resource_policy(
+    name="ec2-subnet-no-auto-public-ip", types=[SUBNET], severity="medium", criteria=["CC6.6"],
+    description="Subnets do not give instances public IPs automatically.",
+    remediation="Set map_public_ip_on_launch=False on aws.ec2.Subnet; expose services through a load balancer.",
+)(flag_off("mapPublicIpOnLaunch", "instances launched here get a public IP"))
+
+SERVICE.resource_policy(
+    name="ec2-ebs-encryption-by-default", types=[EBS_DEFAULT], severity="high", criteria=["CC6.1"],
+    description="EBS encryption by default stays on.",
+    remediation="Set enabled=True on aws.ebs.EncryptionByDefault (ThreatDetection does).",
+)(flag_on("enabled", "new EBS volumes are not encrypted by default", default=True))
+
+SERVICE.resource_policy(
+    name="ec2-volume-encrypted", types=[VOLUME], severity="high", criteria=["CC6.1", "C1.1"],
+    description="EBS volumes are encrypted at rest.",
+    remediation="Set encrypted=True (and kms_key_id) on aws.ebs.Volume; migrate data from an encrypted snapshot copy.",
+)(flag_on("encrypted", "the volume is unencrypted"))
+
+SERVICE.resource_policy(
+    name="ec2-instance-no-public-ip", types=[INSTANCE], severity="medium", criteria=["CC6.6"],
+    description="Instances have no public IP address.",
+    remediation="Set associate_public_ip_address=False and run the instance in a private subnet behind a load "
+                "balancer.",
+)(flag_off("associatePublicIpAddress", "the instance is reachable from the internet"))
+
+

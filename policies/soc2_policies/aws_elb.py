@@ -4,15 +4,22 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping
 
+from .catalog import Dimension
 from .checks import flag_on, list_schema, shown
-from .framework import Resource, Soc2StackPolicy, Stack, resource_policy
+from .declare import Service
+from .framework import Resource, Stack
 
-BALANCERS = ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"]
-LISTENERS = ["aws:lb/listener:Listener", "aws:alb/listener:Listener"]
-TARGET_GROUPS = ["aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup"]
-CLASSIC = ["aws:elb/loadBalancer:LoadBalancer"]
-ENCRYPTION = ["aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-              "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"]
+SERVICE = Service("elb", "Load balancers", "Application, network and classic load balancers, listeners and "
+                                           "target groups.")
+
+# aws:alb/* are the older tokens of the same resources.
+BALANCERS = SERVICE.resource_types("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer",
+                                   kind="load balancer", alarmed=True, public=True)
+LISTENERS = SERVICE.resource_types("aws:lb/listener:Listener", "aws:alb/listener:Listener", kind="listener")
+TARGET_GROUPS = SERVICE.resource_types("aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup",
+                                       kind="target group")
+CLASSIC = SERVICE.resource_types("aws:elb/loadBalancer:LoadBalancer", kind="classic load balancer", alarmed=True,
+                                 dimension=Dimension("LoadBalancerName", "name"), public=True)
 TLS12_POLICIES = [
     "ELBSecurityPolicy-TLS13-1-2-2021-06", "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
     "ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06", "ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06",
@@ -28,17 +35,34 @@ def _application(r: Resource) -> bool:
     return r.get("loadBalancerType") in (None, "application")
 
 
+@SERVICE.resource_policy(
+    name="elb-loadbalancer-drop-invalid-headers", types=BALANCERS, severity="medium", criteria=["CC6.6"],
+    description="Application load balancers drop invalid headers.",
+    remediation="Set drop_invalid_header_fields=True.")
 def _drop_invalid_headers(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
     if _application(r) and r.get("dropInvalidHeaderFields") is not True:
         yield f"dropInvalidHeaderFields is {shown(r.get('dropInvalidHeaderFields'))}: malformed headers reach targets"
 
 
+@SERVICE.resource_policy(
+    name="elb-loadbalancer-desync-mitigation", types=BALANCERS, severity="medium", criteria=["CC6.6"],
+    description="Load balancers mitigate HTTP desync attacks.",
+    remediation="Set desync_mitigation_mode to strictest (or defensive).",
+    config={"modes": list_schema(["strictest", "defensive"], "Accepted desync mitigation modes.")})
 def _desync(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
     mode = r.str("desyncMitigationMode") or "defensive"  # the AWS default
     if _application(r) and mode not in config["modes"]:
         yield f"desyncMitigationMode is {mode!r}; allowed: {', '.join(config['modes'])}"
 
 
+@SERVICE.resource_policy(
+    name="elb-classic-access-logs", types=CLASSIC, severity="medium", criteria=["CC7.2"],
+    description="Classic load balancers write access logs to S3.",
+    remediation="Set access_logs={bucket, enabled: True}, or move to an application load balancer.")
+@SERVICE.resource_policy(
+    name="elb-loadbalancer-access-logs", types=BALANCERS, severity="high", criteria=["CC7.2"],
+    description="Load balancers write access logs to S3.",
+    remediation="Set access_logs={bucket, prefix, enabled: True} (TlsLoadBalancer does this).")
 def _access_logs(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
     if r.get("accessLogs.enabled") is not True:
         yield "access logs are off (accessLogs.enabled is not true)"
@@ -46,6 +70,10 @@ def _access_logs(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
         yield "access logs name no bucket"
 
 
+@SERVICE.resource_policy(
+    name="elb-loadbalancer-security-groups", types=BALANCERS, severity="low", criteria=["CC6.6"],
+    description="Application load balancers have their own security groups.",
+    remediation="Pass security_groups with a group that admits only 80 and 443.")
 def _security_groups(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
     if _application(r) and not r.is_set("securityGroups"):
         yield "no security groups: the load balancer gets the VPC's default group"
@@ -60,6 +88,11 @@ def _redirects_to_https(action: Mapping[str, Any]) -> bool:
     return action.get("type") == "redirect" and isinstance(redirect, Mapping) and redirect.get("protocol") == "HTTPS"
 
 
+@SERVICE.resource_policy(
+    name="elb-listener-encrypted", types=LISTENERS, severity="high", criteria=["CC6.7"],
+    description="Listeners serve HTTPS; plain HTTP listeners only redirect to HTTPS.",
+    remediation="Use protocol HTTPS with a certificate, or make the HTTP listener's only default action a redirect to "
+                "HTTPS.")
 def _encrypted(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
     protocol = r.str("protocol")
     if protocol in ENCRYPTED_PROTOCOLS or protocol in ("TCP", "UDP", "TCP_UDP", "GENEVE"):
@@ -69,6 +102,11 @@ def _encrypted(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
         yield f"a {protocol or 'HTTP'} listener serves traffic instead of only redirecting to HTTPS"
 
 
+@SERVICE.resource_policy(
+    name="elb-listener-tls-policy", types=LISTENERS, severity="high", criteria=["CC6.7"],
+    description="HTTPS listeners negotiate TLS 1.2 or newer only.",
+    remediation="Set ssl_policy to ELBSecurityPolicy-TLS13-1-2-2021-06 (or another TLS 1.2+ policy).",
+    config={"allowedPolicies": list_schema(TLS12_POLICIES, "Accepted TLS negotiation policies.")})
 def _tls_policy(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
     if r.str("protocol") not in ENCRYPTED_PROTOCOLS:
         return
@@ -78,11 +116,19 @@ def _tls_policy(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
         yield f"sslPolicy is {shown_policy}; allowed: TLS 1.2+ policies in allowedPolicies"
 
 
+@SERVICE.resource_policy(
+    name="elb-listener-certificate", types=LISTENERS, severity="high", criteria=["CC6.7"],
+    description="HTTPS listeners present an ACM certificate.",
+    remediation="Set certificate_arn to a validated ACM certificate.")
 def _certificate(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
     if r.str("protocol") in ENCRYPTED_PROTOCOLS and not r.is_set("certificateArn"):
         yield f"the {r.get('protocol')} listener has no certificateArn"
 
 
+@SERVICE.resource_policy(
+    name="elb-listener-redirect-permanent", types=LISTENERS, severity="low", criteria=["CC6.7"],
+    description="HTTP to HTTPS redirects are permanent (301).",
+    remediation="Set redirect.status_code = HTTP_301.")
 def _permanent_redirect(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
     for action in _actions(r):
         redirect = action.get("redirect")
@@ -90,11 +136,19 @@ def _permanent_redirect(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
             yield f"the redirect uses {redirect.get('statusCode')!r}; HTTP_301 lets browsers remember HTTPS"
 
 
+@SERVICE.resource_policy(
+    name="elb-targetgroup-health-check", types=TARGET_GROUPS, severity="medium", criteria=["A1.1", "CC7.2"],
+    description="Target groups health-check their targets.",
+    remediation="Leave health_check.enabled on and set a health check path.")
 def _health_check(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
     if r.get("targetType") != "lambda" and r.get("healthCheck.enabled") is False:
         yield "health checks are off (healthCheck.enabled is false)"
 
 
+@SERVICE.resource_policy(
+    name="elb-classic-encrypted-listeners", types=CLASSIC, severity="high", criteria=["CC6.7"],
+    description="Classic load balancer listeners accept only HTTPS or SSL.",
+    remediation="Set lb_protocol https (or ssl) with an ssl_certificate_id on every listener.")
 def _classic_listeners(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
     for index, listener in enumerate(r.list("listeners")):
         protocol = str(listener.get("lbProtocol", "")).lower() if isinstance(listener, Mapping) else ""
@@ -102,7 +156,14 @@ def _classic_listeners(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
             yield f"listeners[{index}] accepts plain {protocol.upper() or 'HTTP'}"
 
 
+@SERVICE.stack_policy(
+    name="elb-loadbalancer-logs-encrypted-bucket", severity="high", criteria=["CC7.2", "C1.1"],
+    description="Load balancer access logs go to a bucket of this stack that encrypts by default.",
+    remediation="Send access logs to a SecureBucket created with sse_s3=True (ELB accepts only SSE-S3).",
+    examines=[*BALANCERS, *CLASSIC])
 def _logs_encrypted(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
+    from .aws_s3 import ENCRYPTION  # aws_s3 imports this module
+
     encrypted = {bucket.urn for config in stack.of_type(*ENCRYPTION)
                  if any(str(rule.get("applyServerSideEncryptionByDefault", {}).get("sseAlgorithm", "")) in
                         ("AES256", "aws:kms", "aws:kms:dsse") for rule in config.list("rules") if isinstance(rule, Mapping)
@@ -119,39 +180,8 @@ def _logs_encrypted(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[str, s
                 yield f"{balancer.name} writes access logs to bucket {bucket.name}, which has no default encryption", balancer.urn
 
 
-POLICIES = [
-    resource_policy("elb-loadbalancer-drop-invalid-headers", BALANCERS, "Application load balancers drop invalid headers.",
-            "medium", ["CC6.6"], "Set drop_invalid_header_fields=True.", _drop_invalid_headers),
-    resource_policy("elb-loadbalancer-desync-mitigation", BALANCERS, "Load balancers mitigate HTTP desync attacks.",
-            "medium", ["CC6.6"], "Set desync_mitigation_mode to strictest (or defensive).", _desync,
-            {"modes": list_schema(["strictest", "defensive"], "Accepted desync mitigation modes.")}),
-    resource_policy("elb-loadbalancer-deletion-protection", BALANCERS, "Load balancers refuse deletion.", "medium",
-            ["A1.2", "CC6.5"], "Set enable_deletion_protection=True.",
-            flag_on("enableDeletionProtection", "the load balancer can be deleted")),
-    resource_policy("elb-loadbalancer-access-logs", BALANCERS, "Load balancers write access logs to S3.", "high", ["CC7.2"],
-            "Set access_logs={bucket, prefix, enabled: True} (TlsLoadBalancer does this).", _access_logs),
-    resource_policy("elb-loadbalancer-security-groups", BALANCERS, "Application load balancers have their own security groups.",
-            "low", ["CC6.6"], "Pass security_groups with a group that admits only 80 and 443.", _security_groups),
-    resource_policy("elb-listener-encrypted", LISTENERS, "Listeners serve HTTPS; plain HTTP listeners only redirect to HTTPS.",
-            "high", ["CC6.7"], "Use protocol HTTPS with a certificate, or make the HTTP listener's only default action "
-            "a redirect to HTTPS.", _encrypted),
-    resource_policy("elb-listener-tls-policy", LISTENERS, "HTTPS listeners negotiate TLS 1.2 or newer only.", "high", ["CC6.7"],
-            "Set ssl_policy to ELBSecurityPolicy-TLS13-1-2-2021-06 (or another TLS 1.2+ policy).", _tls_policy,
-            {"allowedPolicies": list_schema(TLS12_POLICIES, "Accepted TLS negotiation policies.")}),
-    resource_policy("elb-listener-certificate", LISTENERS, "HTTPS listeners present an ACM certificate.", "high", ["CC6.7"],
-            "Set certificate_arn to a validated ACM certificate.", _certificate),
-    resource_policy("elb-listener-redirect-permanent", LISTENERS, "HTTP to HTTPS redirects are permanent (301).", "low",
-            ["CC6.7"], "Set redirect.status_code = HTTP_301.", _permanent_redirect),
-    resource_policy("elb-targetgroup-health-check", TARGET_GROUPS, "Target groups health-check their targets.", "medium",
-            ["A1.1", "CC7.2"], "Leave health_check.enabled on and set a health check path.", _health_check),
-    resource_policy("elb-classic-access-logs", CLASSIC, "Classic load balancers write access logs to S3.", "medium", ["CC7.2"],
-            "Set access_logs={bucket, enabled: True}, or move to an application load balancer.", _access_logs),
-    resource_policy("elb-classic-encrypted-listeners", CLASSIC, "Classic load balancer listeners accept only HTTPS or SSL.",
-            "high", ["CC6.7"], "Set lb_protocol https (or ssl) with an ssl_certificate_id on every listener.",
-            _classic_listeners),
-    Soc2StackPolicy(
-        name="elb-loadbalancer-logs-encrypted-bucket", severity="high", criteria=["CC7.2", "C1.1"],
-        description="Load balancer access logs go to a bucket of this stack that encrypts by default.",
-        remediation="Send access logs to a SecureBucket created with sse_s3=True (ELB accepts only SSE-S3).",
-        check=_logs_encrypted),
-]
+SERVICE.resource_policy(
+    name="elb-loadbalancer-deletion-protection", types=BALANCERS, severity="medium", criteria=["A1.2", "CC6.5"],
+    description="Load balancers refuse deletion.",
+    remediation="Set enable_deletion_protection=True.",
+)(flag_on("enableDeletionProtection", "the load balancer can be deleted"))

@@ -5,10 +5,14 @@ from __future__ import annotations
 from typing import Any, Iterable, Mapping
 
 from .checks import flag_on, list_schema, shown
-from .framework import UNKNOWN, Resource, Soc2ResourcePolicy, Soc2StackPolicy, Stack
+from .conventions import UNKNOWN
+from .declare import Service
+from .framework import Resource, Stack
 
-DETECTOR = "aws:guardduty/detector:Detector"
-FEATURE = "aws:guardduty/detectorFeature:DetectorFeature"
+SERVICE = Service("guardduty", "GuardDuty", "Threat detection: detectors and their protection features.")
+
+DETECTOR = SERVICE.resource_type("aws:guardduty/detector:Detector", kind="GuardDuty detector")
+FEATURE = SERVICE.resource_type("aws:guardduty/detectorFeature:DetectorFeature", kind="GuardDuty feature")
 AWS_DEFAULT_FREQUENCY = "SIX_HOURS"
 # Features older programs enable through the detector's legacy `datasources` block instead.
 LEGACY_DATASOURCES = {
@@ -18,6 +22,12 @@ LEGACY_DATASOURCES = {
 }
 
 
+@SERVICE.resource_policy(
+    name="guardduty-detector-publishing-frequency", types=[DETECTOR], severity="low", criteria=["CC7.3", "CC7.2"],
+    description="GuardDuty publishes updated findings at least hourly.",
+    remediation="Set finding_publishing_frequency='FIFTEEN_MINUTES' (or ONE_HOUR).",
+    config={"allowed": list_schema(["FIFTEEN_MINUTES", "ONE_HOUR"], "Accepted finding publishing frequencies "
+           "(AWS defaults to SIX_HOURS).")})
 def _frequency(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
     value = r.get("findingPublishingFrequency")
     if (AWS_DEFAULT_FREQUENCY if value is None else value) not in config["allowed"]:
@@ -31,6 +41,10 @@ def _label(r: Resource, path: str) -> str:
     return value if isinstance(value, str) and value != UNKNOWN else "(unnamed)"
 
 
+@SERVICE.resource_policy(
+    name="guardduty-detectorfeature-enabled", types=[FEATURE], severity="medium", criteria=["CC7.2", "CC6.8"],
+    description="Declared GuardDuty protection features are enabled.",
+    remediation="Set status='ENABLED' on the aws.guardduty.DetectorFeature, or remove a feature deliberately left off.")
 def _feature_enabled(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
     status = r.get("status")
     if status != "ENABLED":
@@ -41,6 +55,12 @@ def _enabled(detector: Resource) -> bool:
     return detector.peek("enable") in (None, True)
 
 
+@SERVICE.stack_policy(
+    name="guardduty-detector-exists", severity="high", criteria=["CC7.2", "CC6.8", "CC3.2"],
+    description="The stack has an enabled GuardDuty detector.",
+    remediation="Add an aws.guardduty.Detector with enable=True (the ThreatDetection component does). Disable this "
+                "policy in stacks whose account's detector is managed elsewhere.",
+    examines=[DETECTOR])
 def _detector_exists(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     detectors = stack.of_type(DETECTOR)
     if not any(_enabled(d) for d in detectors):
@@ -48,6 +68,14 @@ def _detector_exists(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[str, 
                detectors[0].urn if detectors else "")
 
 
+@SERVICE.stack_policy(
+    name="guardduty-detector-required-features", severity="medium", criteria=["CC7.2", "CC6.8"],
+    description="GuardDuty's required protection features are enabled.",
+    remediation="Add an aws.guardduty.DetectorFeature with status='ENABLED' for each missing feature, with "
+                "detector_id set to the detector's id.",
+    config={"features": list_schema(["S3_DATA_EVENTS", "EBS_MALWARE_PROTECTION", "RDS_LOGIN_EVENTS"],
+           "GuardDuty feature names that must be enabled.")},
+    examines=[DETECTOR, FEATURE])
 def _required_features(stack: Stack, config: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     detectors = [d for d in stack.of_type(DETECTOR) if _enabled(d)]
     if not detectors:
@@ -60,33 +88,8 @@ def _required_features(stack: Stack, config: Mapping[str, Any]) -> Iterable[tupl
         yield f"GuardDuty protection features not enabled: {', '.join(missing)}", detectors[0].urn
 
 
-POLICIES = [
-    Soc2ResourcePolicy(
-        name="guardduty-detector-enabled", resource_types=[DETECTOR], severity="high", criteria=["CC7.2", "CC6.8"],
-        description="GuardDuty detectors are enabled.",
-        remediation="Remove enable=False from the aws.guardduty.Detector (the default is true).",
-        check=flag_on("enable", "the detector is suspended", default=True)),
-    Soc2ResourcePolicy(
-        name="guardduty-detector-publishing-frequency", resource_types=[DETECTOR], severity="low",
-        criteria=["CC7.3", "CC7.2"], description="GuardDuty publishes updated findings at least hourly.",
-        remediation="Set finding_publishing_frequency='FIFTEEN_MINUTES' (or ONE_HOUR).", check=_frequency,
-        config={"allowed": list_schema(["FIFTEEN_MINUTES", "ONE_HOUR"], "Accepted finding publishing frequencies "
-                                                                         "(AWS defaults to SIX_HOURS).")}),
-    Soc2ResourcePolicy(
-        name="guardduty-detectorfeature-enabled", resource_types=[FEATURE], severity="medium",
-        criteria=["CC7.2", "CC6.8"], description="Declared GuardDuty protection features are enabled.",
-        remediation="Set status='ENABLED' on the aws.guardduty.DetectorFeature, or remove a feature deliberately "
-                    "left off.", check=_feature_enabled),
-    Soc2StackPolicy(
-        name="guardduty-detector-exists", severity="high", criteria=["CC7.2", "CC6.8", "CC3.2"],
-        description="The stack has an enabled GuardDuty detector.",
-        remediation="Add an aws.guardduty.Detector with enable=True (the ThreatDetection component does). Disable "
-                    "this policy in stacks whose account's detector is managed elsewhere.", check=_detector_exists),
-    Soc2StackPolicy(
-        name="guardduty-detector-required-features", severity="medium", criteria=["CC7.2", "CC6.8"],
-        description="GuardDuty's required protection features are enabled.",
-        remediation="Add an aws.guardduty.DetectorFeature with status='ENABLED' for each missing feature, with "
-                    "detector_id set to the detector's id.", check=_required_features,
-        config={"features": list_schema(["S3_DATA_EVENTS", "EBS_MALWARE_PROTECTION", "RDS_LOGIN_EVENTS"],
-                                        "GuardDuty feature names that must be enabled.")}),
-]
+SERVICE.resource_policy(
+    name="guardduty-detector-enabled", types=[DETECTOR], severity="high", criteria=["CC7.2", "CC6.8"],
+    description="GuardDuty detectors are enabled.",
+    remediation="Remove enable=False from the aws.guardduty.Detector (the default is true).",
+)(flag_on("enable", "the detector is suspended", default=True))

@@ -7,25 +7,32 @@ from fnmatch import fnmatchcase
 from typing import Any, Iterable
 
 from .checks import at_least, flag_on, list_schema, minimum_schema, shown
+from .declare import Service
 from .documents import actions, as_list, grants, is_allow, is_deny, is_public_allow, resources, statements
-from .framework import Resource, Stack, resource_policy, stack_policy
+from .framework import Resource, Stack
 
-USER = "aws:iam/user:User"
-USER_POLICY = "aws:iam/userPolicy:UserPolicy"
-USER_POLICY_ATTACHMENT = "aws:iam/userPolicyAttachment:UserPolicyAttachment"
-POLICY_ATTACHMENT = "aws:iam/policyAttachment:PolicyAttachment"
-ACCESS_KEY = "aws:iam/accessKey:AccessKey"
-POLICY = "aws:iam/policy:Policy"
-ROLE = "aws:iam/role:Role"
-ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
-ROLE_POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
-GROUP = "aws:iam/group:Group"
-GROUP_POLICY = "aws:iam/groupPolicy:GroupPolicy"
-GROUP_POLICY_ATTACHMENT = "aws:iam/groupPolicyAttachment:GroupPolicyAttachment"
-USER_GROUP_MEMBERSHIP = "aws:iam/userGroupMembership:UserGroupMembership"
-GROUP_MEMBERSHIP = "aws:iam/groupMembership:GroupMembership"
-PASSWORD_POLICY = "aws:iam/accountPasswordPolicy:AccountPasswordPolicy"
-ANALYZER = "aws:accessanalyzer/analyzer:Analyzer"
+SERVICE = Service("iam", "IAM", "Users, groups, policies, roles, the password policy and Access Analyzer.")
+
+USER = SERVICE.resource_type("aws:iam/user:User", kind="IAM user")
+USER_POLICY = SERVICE.resource_type("aws:iam/userPolicy:UserPolicy", kind="user inline policy")
+USER_POLICY_ATTACHMENT = SERVICE.resource_type("aws:iam/userPolicyAttachment:UserPolicyAttachment",
+                                               kind="user policy attachment")
+POLICY_ATTACHMENT = SERVICE.resource_type("aws:iam/policyAttachment:PolicyAttachment", kind="policy attachment")
+ACCESS_KEY = SERVICE.resource_type("aws:iam/accessKey:AccessKey", kind="access key")
+POLICY = SERVICE.resource_type("aws:iam/policy:Policy", kind="IAM policy")
+ROLE = SERVICE.resource_type("aws:iam/role:Role", kind="IAM role", public=True)
+ROLE_POLICY = SERVICE.resource_type("aws:iam/rolePolicy:RolePolicy", kind="role inline policy")
+ROLE_POLICY_ATTACHMENT = SERVICE.resource_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+                                               kind="role policy attachment")
+GROUP = SERVICE.resource_type("aws:iam/group:Group", kind="IAM group")
+GROUP_POLICY = SERVICE.resource_type("aws:iam/groupPolicy:GroupPolicy", kind="group inline policy")
+GROUP_POLICY_ATTACHMENT = SERVICE.resource_type("aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+                                                kind="group policy attachment")
+USER_GROUP_MEMBERSHIP = SERVICE.resource_type("aws:iam/userGroupMembership:UserGroupMembership",
+                                              kind="group membership")
+GROUP_MEMBERSHIP = SERVICE.resource_type("aws:iam/groupMembership:GroupMembership", kind="group membership list")
+PASSWORD_POLICY = SERVICE.resource_type("aws:iam/accountPasswordPolicy:AccountPasswordPolicy", kind="password policy")
+ANALYZER = SERVICE.resource_type("aws:accessanalyzer/analyzer:Analyzer", kind="Access Analyzer")
 
 ESCALATION_ACTIONS = [
     "iam:PassRole", "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:AttachUserPolicy",
@@ -37,6 +44,10 @@ ADMIN_POLICIES = {"adminPolicyArns": list_schema(
     ["arn:*:iam::*:policy/AdministratorAccess"], "Globs over policy ARNs that grant full administrator access.")}
 COMPLEXITY = {"lowercase": "requireLowercaseCharacters", "uppercase": "requireUppercaseCharacters",
               "numbers": "requireNumbers", "symbols": "requireSymbols"}
+
+
+DOCUMENTS = [POLICY, ROLE_POLICY, GROUP_POLICY, ROLE]
+PASSWORD = [PASSWORD_POLICY]
 
 
 def _known_str(r: Resource, path: str) -> str | None:
@@ -91,6 +102,12 @@ def _always(message: str, *refs: tuple[str, str]) -> Any:
     return check
 
 
+@SERVICE.resource_policy(
+    name="iam-user-no-policy-attachment",
+    types=[USER_POLICY_ATTACHMENT, POLICY_ATTACHMENT], severity="high", criteria=["CC6.3"],
+    description="Managed policies are attached to groups or roles, never to IAM users.",
+    remediation="Replace the aws.iam.UserPolicyAttachment (or the users= of a PolicyAttachment) with a "
+                "GroupPolicyAttachment and a UserGroupMembership.")
 def _user_attachment(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
     if r.type == USER_POLICY_ATTACHMENT:
         yield f"a managed policy ({_named(r, 'policyArn')}) is attached directly to user {_named(r, 'user')}"
@@ -98,6 +115,12 @@ def _user_attachment(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
         yield f"policy attachment lists users directly: {_named(r, 'policyArn')} is attached to users, not a group"
 
 
+@SERVICE.resource_policy(
+    name="iam-policy-no-wildcard-admin", types=DOCUMENTS, severity="high", criteria=["CC6.3"],
+    description="Customer IAM policies do not allow every action on every resource.",
+    remediation="Replace Action '*' (or an Allow with NotAction) on Resource '*' in the policy= document with the "
+                "actions and resources the principal needs; full administrators get the AWS-managed "
+                "AdministratorAccess through the admin group only.")
 def _wildcard_admin(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
     for where, statement in _broad_allows(r):
         if any(a in ("*", "*:*") for a in actions(statement)):
@@ -107,6 +130,12 @@ def _wildcard_admin(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
                    f"(NotAction) on every resource ('*')")
 
 
+@SERVICE.resource_policy(
+    name="iam-policy-no-privilege-escalation", types=DOCUMENTS, severity="high", criteria=["CC6.3"],
+    description="Customer IAM policies do not allow privilege-escalation actions on every resource.",
+    remediation="In the policy= document, scope iam:PassRole and the policy, login-profile and access-key actions to "
+                "specific ARNs (e.g. the one role a service passes) instead of Resource '*'.",
+    config={"actions": list_schema(ESCALATION_ACTIONS, "Actions that let a principal raise its own privileges.")})
 def _privilege_escalation(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
     for where, statement in _broad_allows(r):
         excepted = _exception_list(statement)
@@ -116,6 +145,11 @@ def _privilege_escalation(r: Resource, config: Mapping[str, Any]) -> Iterable[st
             yield f"{where}: {_sid(statement)} allows {', '.join(risky)} on every resource ('*')"
 
 
+@SERVICE.resource_policy(
+    name="iam-role-trust-no-public-principal", types=[ROLE], severity="critical", criteria=["CC6.1"],
+    description="IAM roles cannot be assumed by just anyone.",
+    remediation="In assume_role_policy, name the trusted service, account or federated provider instead of Principal "
+                "'*', or add a condition on aws:PrincipalOrgID / aws:SourceAccount.")
 def _public_trust(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
     for statement in statements(r.document("assumeRolePolicy")):
         if is_public_allow(statement):
@@ -127,6 +161,13 @@ def _admin_arn(arn: Any, config: Mapping[str, Any]) -> bool:
     return isinstance(arn, str) and any(fnmatchcase(arn, p) for p in config["adminPolicyArns"])
 
 
+@SERVICE.resource_policy(
+    name="iam-group-admin-policy-restricted", types=[GROUP_POLICY_ATTACHMENT], severity="high", criteria=["CC6.3"],
+    description="AdministratorAccess is attached only to the designated admin groups.",
+    remediation="Attach AdministratorAccess only to a group matching adminGroups (e.g. <prefix>-admins); give other "
+                "groups job-function policies (PowerUserAccess, ViewOnlyAccess) through policy_arn.",
+    config={"adminGroups": list_schema(["*admins"], "Globs over group names allowed to hold administrator access."),
+           **ADMIN_POLICIES})
 def _group_admin(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
     if r.is_unknown("policyArn"):
         return  # a policy this program creates, never the AWS-managed one; its document is checked on its own
@@ -139,6 +180,12 @@ def _group_admin(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
                f"(allowed: {', '.join(config['adminGroups'])})")
 
 
+@SERVICE.resource_policy(
+    name="iam-role-no-admin-policy", types=[ROLE_POLICY_ATTACHMENT, ROLE], severity="medium", criteria=["CC6.3"],
+    description="IAM roles do not hold AdministratorAccess.",
+    remediation="Replace the AdministratorAccess policy_arn (or managed_policy_arns entry) with a policy scoped to "
+                "what the role's workload does.",
+    config=ADMIN_POLICIES)
 def _role_admin(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
     if r.type == ROLE:
         arns = r.list("managedPolicyArns")  # computed entries are policies this program creates
@@ -149,12 +196,24 @@ def _role_admin(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
             yield f"administrator policy {arn} is attached to a role; grant the role only what its workload needs"
 
 
+@SERVICE.resource_policy(
+    name="iam-passwordpolicy-complexity", types=PASSWORD, severity="medium", criteria=["CC6.1"],
+    description="Console passwords mix character classes.",
+    remediation="Set require_lowercase_characters, require_uppercase_characters, require_numbers and require_symbols "
+                "to True on aws.iam.AccountPasswordPolicy.",
+    config={"required": {**list_schema(list(COMPLEXITY), "Character classes every password must contain."),
+           "items": {"type": "string", "enum": list(COMPLEXITY)}}})
 def _complexity(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
     missing = [kind for kind in config["required"] if kind in COMPLEXITY and r.get(COMPLEXITY[kind]) is not True]
     if missing:
         yield f"passwords need not contain {', '.join(missing)} ({', '.join(COMPLEXITY[k] for k in missing)} not true)"
 
 
+@SERVICE.resource_policy(
+    name="iam-passwordpolicy-max-age", types=PASSWORD, severity="low", criteria=["CC6.1"],
+    description="Console passwords expire.",
+    remediation="Set max_password_age on aws.iam.AccountPasswordPolicy to at most the configured days (90).",
+    config={"maxDays": minimum_schema(90, "Most days a console password stays valid.", 1)})
 def _max_age(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
     days = r.number("maxPasswordAge")
     if not days or days <= 0:
@@ -184,6 +243,13 @@ def _denies_without_mfa(document: Any) -> bool:
     return False
 
 
+@SERVICE.stack_policy(
+    name="iam-group-mfa-enforced", severity="critical", criteria=["CC6.1", "CC6.2"],
+    description="Every IAM group denies access to members signed in without MFA.",
+    remediation="Attach to every aws.iam.Group (GroupPolicyAttachment policy_arn) a customer policy that denies all "
+                "but MFA self-service when aws:MultiFactorAuthPresent is false (AccessControl's require-mfa policy "
+                "does).",
+    examines=[GROUP])
 def _mfa_enforced(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     for group in stack.of_type(GROUP):
         name = _known_str(group, "name")
@@ -198,6 +264,12 @@ def _mfa_enforced(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[str, str
                f"(a Deny with Bool/BoolIfExists aws:MultiFactorAuthPresent = false)", group.urn)
 
 
+@SERVICE.stack_policy(
+    name="iam-user-in-group", severity="high", criteria=["CC6.3"],
+    description="Every IAM user gets access through group membership.",
+    remediation="Add the user to a group with aws.iam.UserGroupMembership (user=user.name) or GroupMembership; the "
+                "roster's aws_groups does this in AccessControl.",
+    examines=[USER])
 def _user_in_group(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     memberships = [(m, "user") for m in stack.of_type(USER_GROUP_MEMBERSHIP)] + \
                   [(m, "users") for m in stack.of_type(GROUP_MEMBERSHIP)]
@@ -208,6 +280,11 @@ def _user_in_group(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[str, st
                    f"their access", user.urn)
 
 
+@SERVICE.stack_policy(
+    name="iam-passwordpolicy-exists", severity="high", criteria=["CC6.1"],
+    description="Stacks with IAM users set the account password policy.",
+    remediation="Add an aws.iam.AccountPasswordPolicy (AccessControl creates one).",
+    examines=[USER, PASSWORD_POLICY])
 def _password_policy_exists(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     users = stack.of_type(USER)
     if users and not stack.of_type(PASSWORD_POLICY):
@@ -215,6 +292,11 @@ def _password_policy_exists(stack: Stack, _: Mapping[str, Any]) -> Iterable[tupl
                f"follow the AWS default (8 characters, no reuse or expiry rules)", users[0].urn)
 
 
+@SERVICE.stack_policy(
+    name="iam-accessanalyzer-exists", severity="medium", criteria=["CC6.1", "CC7.1"],
+    description="Stacks with IAM users or roles run IAM Access Analyzer.",
+    remediation="Add an aws.accessanalyzer.Analyzer with type='ACCOUNT' (or 'ORGANIZATION').",
+    examines=[ANALYZER])
 def _analyzer_exists(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     principals = stack.of_type(USER, ROLE)
     # Only ACCOUNT and ORGANIZATION analyzers look for external access; the unused-access kinds do not.
@@ -225,75 +307,37 @@ def _analyzer_exists(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[str, 
                f"Analyzer (type ACCOUNT or ORGANIZATION)", principals[0].urn)
 
 
-DOCUMENTS = [POLICY, ROLE_POLICY, GROUP_POLICY, ROLE]
-PASSWORD = [PASSWORD_POLICY]
+SERVICE.resource_policy(
+    name="iam-user-no-inline-policy", types=[USER_POLICY], severity="high", criteria=["CC6.3"],
+    description="IAM users carry no inline policies.",
+    remediation="Delete the aws.iam.UserPolicy; put the permissions in a policy attached to a group "
+                "(GroupPolicyAttachment) and add the user to it with UserGroupMembership.",
+)(_always("an inline policy is attached directly to a user", ("user", "user")))
 
-POLICIES = [
-    resource_policy("iam-user-no-inline-policy", [USER_POLICY], "IAM users carry no inline policies.", "high", ["CC6.3"],
-            "Delete the aws.iam.UserPolicy; put the permissions in a policy attached to a group "
-            "(GroupPolicyAttachment) and add the user to it with UserGroupMembership.",
-            _always("an inline policy is attached directly to a user", ("user", "user"))),
-    resource_policy("iam-user-no-policy-attachment", [USER_POLICY_ATTACHMENT, POLICY_ATTACHMENT],
-            "Managed policies are attached to groups or roles, never to IAM users.", "high", ["CC6.3"],
-            "Replace the aws.iam.UserPolicyAttachment (or the users= of a PolicyAttachment) with a "
-            "GroupPolicyAttachment and a UserGroupMembership.", _user_attachment),
-    resource_policy("iam-user-no-access-keys", [ACCESS_KEY], "IAM users have no long-lived access keys.", "high", ["CC6.1"],
-            "Delete the aws.iam.AccessKey. People sign in with SSO or console password plus MFA; workloads assume "
-            "roles (instance profiles, OIDC federation for CI).",
-            _always("a long-lived access key is created for a user", ("user", "user"))),
-    resource_policy("iam-user-force-destroy", [USER], "IAM users are force-destroyable so removing them de-provisions.", "low",
-            ["CC6.2"], "Set force_destroy=True on aws.iam.User, so deleting a person from the roster removes the user "
-            "even with MFA devices, keys or a login profile created outside code.",
-            flag_on("forceDestroy", "removing the user fails while it has MFA devices or keys")),
-    resource_policy("iam-policy-no-wildcard-admin", DOCUMENTS,
-            "Customer IAM policies do not allow every action on every resource.", "high", ["CC6.3"],
-            "Replace Action '*' (or an Allow with NotAction) on Resource '*' in the policy= document with the "
-            "actions and resources the principal needs; full administrators get the AWS-managed "
-            "AdministratorAccess through the admin group only.", _wildcard_admin),
-    resource_policy("iam-policy-no-privilege-escalation", DOCUMENTS,
-            "Customer IAM policies do not allow privilege-escalation actions on every resource.", "high", ["CC6.3"],
-            "In the policy= document, scope iam:PassRole and the policy, login-profile and access-key actions to "
-            "specific ARNs (e.g. the one role a service passes) instead of Resource '*'.", _privilege_escalation,
-            {"actions": list_schema(ESCALATION_ACTIONS, "Actions that let a principal raise its own privileges.")}),
-    resource_policy("iam-role-trust-no-public-principal", [ROLE], "IAM roles cannot be assumed by just anyone.", "critical",
-            ["CC6.1"], "In assume_role_policy, name the trusted service, account or federated provider instead of "
-            "Principal '*', or add a condition on aws:PrincipalOrgID / aws:SourceAccount.", _public_trust),
-    resource_policy("iam-group-admin-policy-restricted", [GROUP_POLICY_ATTACHMENT],
-            "AdministratorAccess is attached only to the designated admin groups.", "high", ["CC6.3"],
-            "Attach AdministratorAccess only to a group matching adminGroups (e.g. <prefix>-admins); give other "
-            "groups job-function policies (PowerUserAccess, ViewOnlyAccess) through policy_arn.", _group_admin,
-            {"adminGroups": list_schema(["*admins"], "Globs over group names allowed to hold administrator access."),
-             **ADMIN_POLICIES}),
-    resource_policy("iam-role-no-admin-policy", [ROLE_POLICY_ATTACHMENT, ROLE], "IAM roles do not hold AdministratorAccess.",
-            "medium", ["CC6.3"], "Replace the AdministratorAccess policy_arn (or managed_policy_arns entry) with a "
-            "policy scoped to what the role's workload does.", _role_admin, ADMIN_POLICIES),
-    resource_policy("iam-passwordpolicy-length", PASSWORD, "Console passwords are long enough.", "high", ["CC6.1"],
-            "Set minimum_password_length on aws.iam.AccountPasswordPolicy to at least the configured minimum (14).",
-            at_least("minimumPasswordLength", "minLength", "passwords are too short"),
-            {"minLength": minimum_schema(14, "Fewest characters in a console password.", 6)}),
-    resource_policy("iam-passwordpolicy-reuse", PASSWORD, "Console passwords cannot reuse recent ones.", "medium", ["CC6.1"],
-            "Set password_reuse_prevention on aws.iam.AccountPasswordPolicy (24 is the AWS maximum).",
-            at_least("passwordReusePrevention", "minReuse", "recent passwords can be reused"),
-            {"minReuse": {**minimum_schema(24, "Fewest earlier passwords that cannot be reused.", 1), "maximum": 24}}),
-    resource_policy("iam-passwordpolicy-complexity", PASSWORD, "Console passwords mix character classes.", "medium", ["CC6.1"],
-            "Set require_lowercase_characters, require_uppercase_characters, require_numbers and require_symbols "
-            "to True on aws.iam.AccountPasswordPolicy.", _complexity,
-            {"required": {**list_schema(list(COMPLEXITY), "Character classes every password must contain."),
-                          "items": {"type": "string", "enum": list(COMPLEXITY)}}}),
-    resource_policy("iam-passwordpolicy-max-age", PASSWORD, "Console passwords expire.", "low", ["CC6.1"],
-            "Set max_password_age on aws.iam.AccountPasswordPolicy to at most the configured days (90).", _max_age,
-            {"maxDays": minimum_schema(90, "Most days a console password stays valid.", 1)}),
-    stack_policy("iam-group-mfa-enforced", "Every IAM group denies access to members signed in without MFA.",
-                  "critical", ["CC6.1", "CC6.2"], "Attach to every aws.iam.Group (GroupPolicyAttachment policy_arn) a "
-                  "customer policy that denies all but MFA self-service when aws:MultiFactorAuthPresent is false "
-                  "(AccessControl's require-mfa policy does).", _mfa_enforced),
-    stack_policy("iam-user-in-group", "Every IAM user gets access through group membership.", "high", ["CC6.3"],
-                  "Add the user to a group with aws.iam.UserGroupMembership (user=user.name) or GroupMembership; "
-                  "the roster's aws_groups does this in AccessControl.", _user_in_group),
-    stack_policy("iam-passwordpolicy-exists", "Stacks with IAM users set the account password policy.", "high",
-                  ["CC6.1"], "Add an aws.iam.AccountPasswordPolicy (AccessControl creates one).",
-                  _password_policy_exists),
-    stack_policy("iam-accessanalyzer-exists", "Stacks with IAM users or roles run IAM Access Analyzer.", "medium",
-                  ["CC6.1", "CC7.1"], "Add an aws.accessanalyzer.Analyzer with type='ACCOUNT' (or 'ORGANIZATION').",
-                  _analyzer_exists),
-]
+SERVICE.resource_policy(
+    name="iam-user-no-access-keys", types=[ACCESS_KEY], severity="high", criteria=["CC6.1"],
+    description="IAM users have no long-lived access keys.",
+    remediation="Delete the aws.iam.AccessKey. People sign in with SSO or console password plus MFA; workloads assume "
+                "roles (instance profiles, OIDC federation for CI).",
+)(_always("a long-lived access key is created for a user", ("user", "user")))
+
+SERVICE.resource_policy(
+    name="iam-user-force-destroy", types=[USER], severity="low", criteria=["CC6.2"],
+    description="IAM users are force-destroyable so removing them de-provisions.",
+    remediation="Set force_destroy=True on aws.iam.User, so deleting a person from the roster removes the user even "
+                "with MFA devices, keys or a login profile created outside code.",
+)(flag_on("forceDestroy", "removing the user fails while it has MFA devices or keys"))
+
+SERVICE.resource_policy(
+    name="iam-passwordpolicy-length", types=PASSWORD, severity="high", criteria=["CC6.1"],
+    description="Console passwords are long enough.",
+    remediation="Set minimum_password_length on aws.iam.AccountPasswordPolicy to at least the configured minimum (14).",
+    config={"minLength": minimum_schema(14, "Fewest characters in a console password.", 6)},
+)(at_least("minimumPasswordLength", "minLength", "passwords are too short"))
+
+SERVICE.resource_policy(
+    name="iam-passwordpolicy-reuse", types=PASSWORD, severity="medium", criteria=["CC6.1"],
+    description="Console passwords cannot reuse recent ones.",
+    remediation="Set password_reuse_prevention on aws.iam.AccountPasswordPolicy (24 is the AWS maximum).",
+    config={"minReuse": {**minimum_schema(24, "Fewest earlier passwords that cannot be reused.", 1), "maximum": 24}},
+)(at_least("passwordReusePrevention", "minReuse", "recent passwords can be reused"))

@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
-from . import documents
+from . import catalog, documents
 from .checks import is_set, list_schema, minimum_schema, shown
-from .framework import UNKNOWN, Resource, Soc2ResourcePolicy, Soc2StackPolicy, Stack
+from .conventions import UNKNOWN
+from .declare import Service
+from .framework import Resource, Stack
 
-KEY = "aws:kms/key:Key"
-ALIAS = "aws:kms/alias:Alias"
-# Properties, anywhere in a resource's inputs, that name the key encrypting it.
+SERVICE = Service("kms", "KMS", "Customer-managed keys, aliases, and the keys encrypted resources use.")
+
+KEY = SERVICE.resource_type("aws:kms/key:Key", kind="KMS key", public=True)
+ALIAS = SERVICE.resource_type("aws:kms/alias:Alias", kind="KMS alias")
+GRANT = SERVICE.resource_type("aws:kms/grant:Grant", kind="KMS grant")
+KEY_POLICY = SERVICE.resource_type("aws:kms/keyPolicy:KeyPolicy", kind="KMS key policy")
+# Properties, anywhere in a resource's inputs, that name the key encrypting it; the catalog's key
+# properties are added to these (key_properties()).
 KEY_PROPERTIES = {"kmsKeyId", "kmsKeyArn", "kmsMasterKeyId", "performanceInsightsKmsKeyId", "masterUserSecretKmsKeyId",
                   "kmsKeyIdentifier", "keyArn", "encryptionKey", "sseKmsKeyId", "kmsEncryptionKey"}
-KEY_OWNERS_EXEMPT = {KEY, ALIAS, "aws:kms/grant:Grant", "aws:kms/keyPolicy:KeyPolicy"}
+KEY_OWNERS_EXEMPT = {KEY, ALIAS, GRANT, KEY_POLICY}
 SYMMETRIC = {None, "SYMMETRIC_DEFAULT"}
 
 
+@SERVICE.resource_policy(
+    name="kms-key-rotation-enabled", types=[KEY], severity="high", criteria=["CC6.1", "C1.1"],
+    description="Customer-managed KMS keys rotate automatically every year.",
+    remediation="Set enable_key_rotation=True on the aws.kms.Key (EncryptionKey does this).")
 def _rotation(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
     if r.str("customerMasterKeySpec") not in SYMMETRIC or r.str("keyUsage") not in (None, "ENCRYPT_DECRYPT"):
         return  # AWS rotates only symmetric encryption keys
@@ -24,6 +36,11 @@ def _rotation(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
         yield f"automatic rotation is off: enableKeyRotation is {shown(r.get('enableKeyRotation'))}"
 
 
+@SERVICE.resource_policy(
+    name="kms-key-deletion-window", types=[KEY], severity="medium", criteria=["CC6.5", "A1.2"],
+    description="A scheduled KMS key deletion can be cancelled for long enough.",
+    remediation="Set deletion_window_in_days to 30 (the maximum) or at least the configured minimum.",
+    config={"minDays": minimum_schema(14, "Fewest days a deletion can be cancelled.", 7)})
 def _deletion_window(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
     days = r.number("deletionWindowInDays")
     if r.get("deletionWindowInDays") is not None and (days is None or days < config["minDays"]):
@@ -31,24 +48,38 @@ def _deletion_window(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
                f"cancelled after {shown(days)} days (minimum {shown(config['minDays'])})")
 
 
+@SERVICE.resource_policy(
+    name="kms-key-policy-no-public-access", types=[KEY], severity="critical", criteria=["CC6.1"],
+    description="KMS key policies grant nothing to everyone.",
+    remediation="Name principals in every Allow, or narrow `*` with kms:CallerAccount or aws:SourceAccount.")
 def _no_public(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
     for index, statement in enumerate(documents.statements(r.document("policy"))):
         if documents.is_public_allow(statement):
             yield f"key policy statement {statement.get('Sid', index)!s} allows everyone ('*') without a condition"
 
 
-def _key_references(value: Any, path: str = "") -> Iterable[tuple[str, Any]]:
+@lru_cache(maxsize=None)
+def key_properties() -> frozenset[str]:
+    """Every property name that names an encrypting key: the usual names, and each catalog type's key property."""
+    return frozenset(KEY_PROPERTIES | {t.key_property for t in catalog.encrypted() if t.key_property})
+
+
+def _encrypted_types() -> list[str]:
+    return [t.token for t in catalog.encrypted()]
+
+
+def _key_references(value: Any, names: frozenset[str], path: str = "") -> Iterable[tuple[str, Any]]:
     """(dotted path, value) of every key property at any depth."""
     if isinstance(value, Mapping):
         for key, child in value.items():
             here = f"{path}{key}"
-            if key in KEY_PROPERTIES:
+            if key in names:
                 yield here, child
             else:
-                yield from _key_references(child, here + ".")
+                yield from _key_references(child, names, here + ".")
     elif isinstance(value, list):
         for index, child in enumerate(value):
-            yield from _key_references(child, f"{path}{index}.")
+            yield from _key_references(child, names, f"{path}{index}.")
 
 
 def _keys_behind(resource: Resource, top: str) -> list[Resource]:
@@ -62,12 +93,19 @@ def _keys_behind(resource: Resource, top: str) -> list[Resource]:
     return keys
 
 
+@SERVICE.stack_policy(
+    name="kms-key-customer-managed-rotation", severity="high", criteria=["CC6.1", "C1.1"],
+    description="Every encrypted resource uses a customer-managed key from this stack, with rotation on.",
+    remediation="Pass the ARN of an aws.kms.Key created in the program (with enable_key_rotation=True) to the "
+                "resource's key property; list keys managed elsewhere in externalKeys.",
+    config={"externalKeys": list_schema([], "Key ARNs managed outside this stack that are trusted to rotate.")},
+    examines=_encrypted_types)
 def _customer_managed(stack: Stack, config: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
-    trusted = set(config["externalKeys"])
+    trusted, names = set(config["externalKeys"]), key_properties()
     for resource in stack:
         if resource.type in KEY_OWNERS_EXEMPT:
             continue
-        for path, value in _key_references(resource.props):
+        for path, value in _key_references(resource.props, names):
             if value in (None, ""):
                 continue
             keys = _keys_behind(resource, path.split(".")[0])
@@ -83,6 +121,11 @@ def _customer_managed(stack: Stack, config: Mapping[str, Any]) -> Iterable[tuple
                        "verified; manage it here or list it in externalKeys"), resource.urn
 
 
+@SERVICE.stack_policy(
+    name="kms-key-has-alias", severity="low", criteria=["CC6.1"],
+    description="Every KMS key has an alias that says what it protects.",
+    remediation="Add an aws.kms.Alias (alias/<purpose>) targeting the key.",
+    examines=[KEY])
 def _has_alias(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     aliased = {key.urn for alias in stack.of_type(ALIAS) for key in alias.depends_on("targetKeyId")}
     for key in stack.of_type(KEY):
@@ -90,35 +133,8 @@ def _has_alias(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
             yield f"key {key.name} has no alias, so operators and auditors cannot tell what it protects", key.urn
 
 
-POLICIES = [
-    Soc2ResourcePolicy(
-        name="kms-key-rotation-enabled", resource_types=[KEY], severity="high", criteria=["CC6.1", "C1.1"],
-        description="Customer-managed KMS keys rotate automatically every year.",
-        remediation="Set enable_key_rotation=True on the aws.kms.Key (EncryptionKey does this).", check=_rotation),
-    Soc2ResourcePolicy(
-        name="kms-key-policy-defined", resource_types=[KEY], severity="medium", criteria=["CC6.1", "CC6.3"],
-        description="KMS keys carry an explicit key policy.",
-        remediation="Set policy to a document that names the administering account and each service that may "
-                    "use the key.", check=is_set("policy", "the key falls back to the default key policy")),
-    Soc2ResourcePolicy(
-        name="kms-key-policy-no-public-access", resource_types=[KEY], severity="critical", criteria=["CC6.1"],
-        description="KMS key policies grant nothing to everyone.",
-        remediation="Name principals in every Allow, or narrow `*` with kms:CallerAccount or aws:SourceAccount.",
-        check=_no_public),
-    Soc2ResourcePolicy(
-        name="kms-key-deletion-window", resource_types=[KEY], severity="medium", criteria=["CC6.5", "A1.2"],
-        description="A scheduled KMS key deletion can be cancelled for long enough.",
-        remediation="Set deletion_window_in_days to 30 (the maximum) or at least the configured minimum.",
-        check=_deletion_window, config={"minDays": minimum_schema(14, "Fewest days a deletion can be cancelled.", 7)}),
-    Soc2StackPolicy(
-        name="kms-key-customer-managed-rotation", severity="high", criteria=["CC6.1", "C1.1"],
-        description="Every encrypted resource uses a customer-managed key from this stack, with rotation on.",
-        remediation="Pass the ARN of an aws.kms.Key created in the program (with enable_key_rotation=True) to the "
-                    "resource's key property; list keys managed elsewhere in externalKeys.",
-        check=_customer_managed,
-        config={"externalKeys": list_schema([], "Key ARNs managed outside this stack that are trusted to rotate.")}),
-    Soc2StackPolicy(
-        name="kms-key-has-alias", severity="low", criteria=["CC6.1"],
-        description="Every KMS key has an alias that says what it protects.",
-        remediation="Add an aws.kms.Alias (alias/<purpose>) targeting the key.", check=_has_alias),
-]
+SERVICE.resource_policy(
+    name="kms-key-policy-defined", types=[KEY], severity="medium", criteria=["CC6.1", "CC6.3"],
+    description="KMS keys carry an explicit key policy.",
+    remediation="Set policy to a document that names the administering account and each service that may use the key.",
+)(is_set("policy", "the key falls back to the default key policy"))

@@ -6,14 +6,21 @@ import re
 from typing import Any, Iterable, Mapping
 
 from .checks import is_set, minimum_schema, shown
-from .framework import Resource, Soc2ResourcePolicy
+from .declare import Service
+from .framework import Resource
 
-SECRET = "aws:secretsmanager/secret:Secret"
-ROTATION = "aws:secretsmanager/secretRotation:SecretRotation"
+SERVICE = Service("secretsmanager", "Secrets Manager", "Secrets, their keys and rotation.")
+
+SECRET = SERVICE.resource_type("aws:secretsmanager/secret:Secret", kind="secret", key="kmsKeyId", public=True)
+ROTATION = SERVICE.resource_type("aws:secretsmanager/secretRotation:SecretRotation", kind="secret rotation")
 RATE = re.compile(r"^rate\(\s*(\d+)\s+(hours?|days?)\s*\)$")
 CRON = re.compile(r"^cron\((.*)\)$")
 
 
+@SERVICE.resource_policy(
+    name="secretsmanager-secret-recovery-window", types=[SECRET], severity="low", criteria=["CC6.5", "A1.2"],
+    description="Deleted Secrets Manager secrets can be recovered for a while.",
+    remediation="Remove recovery_window_in_days (30 days) or set it from 7 to 30.")
 def _recovery_window(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
     if r.number("recoveryWindowInDays") == 0:
         yield "recoveryWindowInDays is 0: deleting the secret destroys it at once, with no recovery"
@@ -30,6 +37,13 @@ def _interval_days(schedule: str) -> float | None:
     return None
 
 
+@SERVICE.resource_policy(
+    name="secretsmanager-secretrotation-interval", types=[ROTATION], severity="medium", criteria=["CC6.1", "CC6.2"],
+    description="Secrets Manager secrets rotate at least every maxDays days.",
+    remediation="Set rotation_rules.automatically_after_days (or a rate()/monthly cron() schedule_expression) to at "
+                "most maxDays.",
+    config={"maxDays": minimum_schema(90, "Longest interval between rotations, in "
+           "days.", 1)})
 def _rotation_interval(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
     days = r.number("rotationRules.automaticallyAfterDays")
     schedule = r.str("rotationRules.scheduleExpression")
@@ -45,24 +59,8 @@ def _rotation_interval(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
                    "use rate(N days) or a monthly cron()")
 
 
-POLICIES = [
-    Soc2ResourcePolicy(
-        name="secretsmanager-secret-customer-managed-key", resource_types=[SECRET],
-        description="Secrets Manager secrets are encrypted with a customer-managed KMS key.", severity="medium",
-        criteria=["CC6.1", "C1.1"],
-        remediation="Set kms_key_id to a customer-managed key with rotation whose policy limits who may decrypt.",
-        check=is_set("kmsKeyId", "the secret uses the AWS-managed key aws/secretsmanager")),
-    Soc2ResourcePolicy(
-        name="secretsmanager-secret-recovery-window", resource_types=[SECRET],
-        description="Deleted Secrets Manager secrets can be recovered for a while.", severity="low",
-        criteria=["CC6.5", "A1.2"],
-        remediation="Remove recovery_window_in_days (30 days) or set it from 7 to 30.", check=_recovery_window),
-    Soc2ResourcePolicy(
-        name="secretsmanager-secretrotation-interval", resource_types=[ROTATION],
-        description="Secrets Manager secrets rotate at least every maxDays days.", severity="medium",
-        criteria=["CC6.1", "CC6.2"],
-        remediation="Set rotation_rules.automatically_after_days (or a rate()/monthly cron() schedule_expression) "
-                    "to at most maxDays.",
-        check=_rotation_interval, config={"maxDays": minimum_schema(90, "Longest interval between rotations, in "
-                                                                        "days.", 1)}),
-]
+SERVICE.resource_policy(
+    name="secretsmanager-secret-customer-managed-key", types=[SECRET], severity="medium", criteria=["CC6.1", "C1.1"],
+    description="Secrets Manager secrets are encrypted with a customer-managed KMS key.",
+    remediation="Set kms_key_id to a customer-managed key with rotation whose policy limits who may decrypt.",
+)(is_set("kmsKeyId", "the secret uses the AWS-managed key aws/secretsmanager"))

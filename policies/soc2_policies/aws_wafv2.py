@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping
 
+from .aws_elb import BALANCERS
 from .checks import list_schema, shown
-from .framework import Resource, Soc2ResourcePolicy, Soc2StackPolicy, Stack
+from .declare import Service
+from .framework import Resource, Stack
 
-WEB_ACL = "aws:wafv2/webAcl:WebAcl"
-ASSOCIATION = "aws:wafv2/webAclAssociation:WebAclAssociation"
-LOAD_BALANCERS = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
+SERVICE = Service("wafv2", "WAF", "Web ACLs and their associations with load balancers.")
+
+WEB_ACL = SERVICE.resource_type("aws:wafv2/webAcl:WebAcl", kind="web ACL")
+ASSOCIATION = SERVICE.resource_type("aws:wafv2/webAclAssociation:WebAclAssociation", kind="web ACL association")
 RULE_GROUPS = ["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"]
 
 
@@ -35,6 +38,12 @@ def _managed_groups(r: Resource) -> dict[str, bool]:
     return groups
 
 
+@SERVICE.resource_policy(
+    name="wafv2-webacl-managed-rules", types=[WEB_ACL], severity="high", criteria=["CC6.6", "CC6.8"],
+    description="WAF web ACLs block with the required AWS managed rule groups.",
+    remediation="Add a rule per group in requiredRuleGroups with statement.managed_rule_group_statement "
+                "(vendor_name='AWS', name=...) and override_action={'none': {}} (TlsLoadBalancer does).",
+    config={"requiredRuleGroups": list_schema(RULE_GROUPS, "AWS managed rule groups every web ACL must use.")})
 def _managed_rules(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
     groups = _managed_groups(r)
     wanted = [g for g in config.get("requiredRuleGroups") or [] if isinstance(g, str)]
@@ -44,6 +53,11 @@ def _managed_rules(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
         yield f"managed rule groups only count matches instead of blocking (overrideAction is count): {', '.join(counting)}"
 
 
+@SERVICE.resource_policy(
+    name="wafv2-webacl-metrics", types=[WEB_ACL], severity="low", criteria=["CC7.2"],
+    description="WAF web ACLs and their rules publish metrics and sample requests.",
+    remediation="Set visibility_config cloudwatch_metrics_enabled=True and sampled_requests_enabled=True on the web "
+                "ACL and on every rule.")
 def _metrics(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
     configs = [("the web ACL", "visibilityConfig")]
     for index, rule in enumerate(r.list("rules")):
@@ -56,37 +70,17 @@ def _metrics(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
             yield f"{label} is not observable: {settings}"
 
 
+@SERVICE.stack_policy(
+    name="wafv2-webacl-protects-public-albs", severity="high", criteria=["CC6.6"],
+    description="Every internet-facing application load balancer is protected by a WAF web ACL.",
+    remediation="Add aws.wafv2.WebAclAssociation(resource_arn=load_balancer.arn, web_acl_arn=web_acl.arn) "
+                "(TlsLoadBalancer does), or make the load balancer internal.",
+    examines=BALANCERS)
 def _protects_public_albs(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     associations = stack.of_type(ASSOCIATION)
-    for lb in stack.of_type(*LOAD_BALANCERS):
+    for lb in stack.of_type(*BALANCERS):
         if lb.get("internal") is True or lb.get("loadBalancerType") not in (None, "application"):
             continue
         if not any(lb in a.depends_on("resourceArn") for a in associations):
             yield (f"internet-facing load balancer {lb.name} has no web ACL: no WebAclAssociation's resourceArn "
                    "refers to it", lb.urn)
-
-
-POLICIES = [
-    Soc2ResourcePolicy(
-        name="wafv2-webacl-managed-rules", resource_types=[WEB_ACL],
-        description="WAF web ACLs block with the required AWS managed rule groups.", severity="high",
-        criteria=["CC6.6", "CC6.8"],
-        remediation="Add a rule per group in requiredRuleGroups with statement.managed_rule_group_statement "
-                    "(vendor_name='AWS', name=...) and override_action={'none': {}} (TlsLoadBalancer does).",
-        check=_managed_rules,
-        config={"requiredRuleGroups": list_schema(RULE_GROUPS, "AWS managed rule groups every web ACL must use.")}),
-    Soc2ResourcePolicy(
-        name="wafv2-webacl-metrics", resource_types=[WEB_ACL],
-        description="WAF web ACLs and their rules publish metrics and sample requests.", severity="low",
-        criteria=["CC7.2"],
-        remediation="Set visibility_config cloudwatch_metrics_enabled=True and sampled_requests_enabled=True on the "
-                    "web ACL and on every rule.",
-        check=_metrics),
-    Soc2StackPolicy(
-        name="wafv2-webacl-protects-public-albs",
-        description="Every internet-facing application load balancer is protected by a WAF web ACL.",
-        severity="high", criteria=["CC6.6"],
-        remediation="Add aws.wafv2.WebAclAssociation(resource_arn=load_balancer.arn, web_acl_arn=web_acl.arn) "
-                    "(TlsLoadBalancer does), or make the load balancer internal.",
-        check=_protects_public_albs),
-]

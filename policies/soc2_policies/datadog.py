@@ -6,12 +6,23 @@ import re
 from typing import Any, Iterable, Mapping
 
 from .checks import minimum_schema, shown
-from .framework import Resource, Soc2ResourcePolicy
+from .declare import Service
+from .framework import Resource
 
-MONITOR = "datadog:index/monitor:Monitor"
+SERVICE = Service("datadog", "Datadog", "Datadog monitors.")
+
+MONITOR = SERVICE.resource_type("datadog:index/monitor:Monitor", kind="Datadog monitor")
 HANDLE = r"@[A-Za-z0-9_.+-]+"
 
 
+@SERVICE.resource_policy(
+    name="datadog-monitor-notifies", types=[MONITOR], severity="high", criteria=["CC7.3", "CC7.2"],
+    description="Datadog monitors notify someone when they alert.",
+    remediation="Put at least one notification handle (@pagerduty-service, @slack-channel, @team-handle or an e-mail "
+                "address) in the monitor's message (Monitoring does, from datadog.notify).",
+    config={"handlePattern": {
+           "type": "string", "minLength": 1, "default": HANDLE,
+           "description": "Regular expression a notification handle in the message must match."}})
 def _notifies(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
     pattern = config.get("handlePattern")
     try:
@@ -26,6 +37,13 @@ def _notifies(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
         yield f"an alert reaches no one: message has no notification handle matching {handle.pattern}"
 
 
+@SERVICE.resource_policy(
+    name="datadog-monitor-renotifies", types=[MONITOR], severity="low", criteria=["CC7.3", "CC7.4"],
+    description="Datadog monitors notify again while an alert stays unresolved.",
+    remediation="Set renotify_interval (minutes, e.g. 60) at or below maxMinutes, so an alert that was missed or "
+                "silently acknowledged is raised again until it is resolved.",
+    config={"maxMinutes": minimum_schema(1440, "Longest renotify_interval accepted, in "
+           "minutes.", 1)})
 def _renotifies(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
     interval = r.number("renotifyInterval")
     if not interval:
@@ -33,23 +51,3 @@ def _renotifies(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
     elif interval > config["maxMinutes"]:
         yield (f"an unresolved alert waits too long to be sent again: renotifyInterval is {shown(interval)} minutes, "
                f"above the maximum of {shown(config['maxMinutes'])}")
-
-
-POLICIES = [
-    Soc2ResourcePolicy(
-        name="datadog-monitor-notifies", resource_types=[MONITOR],
-        description="Datadog monitors notify someone when they alert.", severity="high", criteria=["CC7.3", "CC7.2"],
-        remediation="Put at least one notification handle (@pagerduty-service, @slack-channel, @team-handle or an "
-                    "e-mail address) in the monitor's message (Monitoring does, from datadog.notify).",
-        check=_notifies, config={"handlePattern": {
-            "type": "string", "minLength": 1, "default": HANDLE,
-            "description": "Regular expression a notification handle in the message must match."}}),
-    Soc2ResourcePolicy(
-        name="datadog-monitor-renotifies", resource_types=[MONITOR],
-        description="Datadog monitors notify again while an alert stays unresolved.", severity="low",
-        criteria=["CC7.3", "CC7.4"],
-        remediation="Set renotify_interval (minutes, e.g. 60) at or below maxMinutes, so an alert that was missed "
-                    "or silently acknowledged is raised again until it is resolved.",
-        check=_renotifies, config={"maxMinutes": minimum_schema(1440, "Longest renotify_interval accepted, in "
-                                                                      "minutes.", 1)}),
-]

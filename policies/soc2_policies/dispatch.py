@@ -23,12 +23,16 @@ from google.protobuf import json_format
 from pulumi.runtime import proto
 from pulumi.runtime.proto import analyzer_pb2_grpc
 from pulumi_policy.deserialize import deserialize_properties
-from pulumi_policy.policy import (_GRPC_CHANNEL_OPTIONS, _POLICY_PACK_NAME_RE, EnforcementLevel,
-                                  _NotApplicableError, _PolicyAnalyzerServicer)
+from pulumi_policy.policy import (
+    _GRPC_CHANNEL_OPTIONS,
+    _POLICY_PACK_NAME_RE,
+    EnforcementLevel,
+    _NotApplicableError,
+    _PolicyAnalyzerServicer,
+)
 from pulumi_policy.proxy import UnknownValueError
 
-from .framework import (WAIVED_MARK, Resource, Soc2ResourcePolicy, Soc2StackPolicy, Stack, secret_paths_of,
-                        waivers_from)
+from .framework import WAIVED_MARK, Resource, Soc2ResourcePolicy, Soc2StackPolicy, Stack, secret_paths_of, waivers_from
 
 
 class DispatchingAnalyzer(_PolicyAnalyzerServicer):

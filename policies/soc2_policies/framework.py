@@ -1,4 +1,5 @@
-"""How a SOC 2 policy is declared: metadata, resource types, thresholds, waivers, and a check.
+"""What a SOC 2 policy is: metadata, resource types, thresholds, waivers, and a check (declare.py
+says how a service module declares one).
 
 A check is a plain function that yields violation messages. It reads properties through
 `Resource`, which knows the difference between missing and unknown: reading an unknown value
@@ -15,11 +16,17 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
-from pulumi_policy import (EnforcementLevel, PolicyComplianceFramework, PolicyConfigSchema, ResourceValidationPolicy,
-                           Severity, StackValidationPolicy)
+from pulumi_policy import (
+    EnforcementLevel,
+    PolicyComplianceFramework,
+    PolicyConfigSchema,
+    ResourceValidationPolicy,
+    Severity,
+    StackValidationPolicy,
+)
 from pulumi_policy.proxy import UnknownValueError, _DictProxy, _is_unknown, _ListProxy
 
-from .conventions import SERVICE_TAG, TYPE_TAG, UNKNOWN, WAIVED_MARK
+from .conventions import CHECKOV_TAG, SERVICE_TAG, TYPE_TAG, UNKNOWN, WAIVED_MARK
 from .criteria import CRITERIA, FRAMEWORK_NAME, FRAMEWORK_VERSION
 
 NAME_PATTERN = re.compile(r"^[a-z0-9]+-[a-z0-9]+(-[a-z0-9]+)+$")
@@ -185,7 +192,11 @@ def _severity(severity: str) -> Severity:
     return Severity(severity)
 
 
-def _metadata(name: str, severity: str, criteria: list[str], remediation: str, config: dict[str, Any]) -> dict[str, Any]:
+CHECKOV_ID = re.compile(r"^CKV2?_AWS_\d+$")
+
+
+def _metadata(name: str, severity: str, criteria: list[str], remediation: str, config: dict[str, Any],
+              checkov: Iterable[str]) -> dict[str, Any]:
     if not NAME_PATTERN.match(name):
         raise ValueError(f"policy name {name!r} is not kebab-case <service>-<resource>-<rule>")
     unknown = [c for c in criteria if c not in CRITERIA]
@@ -193,23 +204,28 @@ def _metadata(name: str, severity: str, criteria: list[str], remediation: str, c
         raise ValueError(f"policy {name}: unknown or missing TSC criteria {unknown or criteria}")
     if not remediation.strip():
         raise ValueError(f"policy {name}: remediation steps are required")
+    if bad := [c for c in checkov if not CHECKOV_ID.match(c)]:
+        raise ValueError(f"policy {name}: {bad} are not checkov ids (CKV_AWS_<n> or CKV2_AWS_<n>)")
+    if missing := sorted(k for k, v in config.items() if "default" not in v):
+        raise ValueError(f"policy {name}: config keys {missing} have no default")
     level = EnforcementLevel.MANDATORY if severity in ("high", "critical") else EnforcementLevel.ADVISORY
     return {
         "enforcement_level": level,
         "severity": _severity(severity),
         "framework": PolicyComplianceFramework(name=FRAMEWORK_NAME, version=FRAMEWORK_VERSION,
                                                reference=criteria[0], specification=CRITERIA[criteria[0]]),
-        "tags": list(criteria) + [f"{SERVICE_TAG}{name.split('-')[0]}"],
+        "tags": list(criteria) + [f"{SERVICE_TAG}{name.split('-')[0]}"] + [f"{CHECKOV_TAG}{c}" for c in checkov],
         "remediation_steps": remediation.strip(),
         "config_schema": PolicyConfigSchema(properties={**config, "waivers": WAIVERS_SCHEMA}),
     }
 
 
 class _Soc2Policy:
-    """What resource and stack policies share: config defaults and the criteria they serve."""
+    """What resource and stack policies share: config defaults, the criteria they serve, checkov ids."""
 
     config_defaults: dict[str, Any]
     criteria: tuple[str, ...]
+    checkov: tuple[str, ...]
 
     def effective_config(self, given: Mapping[str, Any] | None) -> dict[str, Any]:
         return {**self.config_defaults, **(given or {})}
@@ -220,10 +236,10 @@ class Soc2ResourcePolicy(_Soc2Policy, ResourceValidationPolicy):
 
     def __init__(self, *, name: str, resource_types: Iterable[str], description: str, severity: str,
                  criteria: list[str], remediation: str, check: ResourceCheck,
-                 config: dict[str, Any] | None = None):
-        config = config or {}
+                 config: dict[str, Any] | None = None, checkov: Iterable[str] = ()):
+        config, self.checkov = config or {}, tuple(checkov)
         super().__init__(name=name, description=description, validate=self._validate,
-                         **_metadata(name, severity, criteria, remediation, config))
+                         **_metadata(name, severity, criteria, remediation, config, self.checkov))
         self.resource_types = frozenset(resource_types)
         # Published as tags so a client (preflight's JUnit report) knows which resources a policy examines.
         self.tags = [*(self.tags or []), *(f"{TYPE_TAG}{t}" for t in sorted(self.resource_types))]
@@ -249,11 +265,14 @@ class Soc2ResourcePolicy(_Soc2Policy, ResourceValidationPolicy):
 class Soc2StackPolicy(_Soc2Policy, StackValidationPolicy):
     """A policy over the whole stack, for what one resource cannot show."""
 
+    examines: Any = ()
+    """The types whose resources it judges, or a function returning them (see declare.Service.stack_policy)."""
+
     def __init__(self, *, name: str, description: str, severity: str, criteria: list[str], remediation: str,
-                 check: StackCheck, config: dict[str, Any] | None = None):
-        config = config or {}
+                 check: StackCheck, config: dict[str, Any] | None = None, checkov: Iterable[str] = ()):
+        config, self.checkov = config or {}, tuple(checkov)
         super().__init__(name=name, description=description, validate=self._validate,
-                         **_metadata(name, severity, criteria, remediation, config))
+                         **_metadata(name, severity, criteria, remediation, config, self.checkov))
         self.check = check
         self.criteria = tuple(criteria)
         self.config_defaults = {k: v["default"] for k, v in config.items() if "default" in v}
@@ -265,20 +284,6 @@ class Soc2StackPolicy(_Soc2Policy, StackValidationPolicy):
         stack = Stack.from_policy_resources(args.resources)
         for message, urn in self.findings(stack, self.effective_config(args.get_config())):
             report_violation(message, urn or None)
-
-
-def resource_policy(name: str, types: Iterable[str], description: str, severity: str, criteria: list[str],
-                    remediation: str, check: ResourceCheck, config: dict[str, Any] | None = None) -> Soc2ResourcePolicy:
-    """A resource policy, with its metadata in the order the catalog lists it."""
-    return Soc2ResourcePolicy(name=name, resource_types=types, description=description, severity=severity,
-                              criteria=criteria, remediation=remediation, check=check, config=config)
-
-
-def stack_policy(name: str, description: str, severity: str, criteria: list[str], remediation: str,
-                 check: StackCheck, config: dict[str, Any] | None = None) -> Soc2StackPolicy:
-    """A stack policy, with its metadata in the order the catalog lists it."""
-    return Soc2StackPolicy(name=name, description=description, severity=severity, criteria=criteria,
-                           remediation=remediation, check=check, config=config)
 
 
 class Stack:

@@ -6,17 +6,25 @@ from fnmatch import fnmatchcase
 from typing import Any, Iterable, Mapping
 
 from .checks import at_least, flag_off, flag_on, list_schema, minimum_schema, shown
-from .framework import Resource, Soc2StackPolicy, Stack, resource_policy
+from .declare import Service
+from .framework import Resource, Stack
 
-REPOSITORY = "github:index/repository:Repository"
-BRANCH_PROTECTION = "github:index/branchProtection:BranchProtection"
-REPOSITORY_RULESET = "github:index/repositoryRuleset:RepositoryRuleset"
-ORGANIZATION_RULESET = "github:index/organizationRuleset:OrganizationRuleset"
-ORGANIZATION_SETTINGS = "github:index/organizationSettings:OrganizationSettings"
-REPOSITORY_FILE = "github:index/repositoryFile:RepositoryFile"
-BRANCH_DEFAULT = "github:index/branchDefault:BranchDefault"
-VULNERABILITY_ALERTS = "github:index/repositoryVulnerabilityAlerts:RepositoryVulnerabilityAlerts"
-TWO_FACTOR = "soc2:github:OrganizationTwoFactor"  # components/github_organization.py
+SERVICE = Service("github", "GitHub", "Repositories, branch protection, rulesets and organization settings.")
+
+REPOSITORY = SERVICE.resource_type("github:index/repository:Repository", kind="repository")
+BRANCH_PROTECTION = SERVICE.resource_type("github:index/branchProtection:BranchProtection", kind="branch protection")
+REPOSITORY_RULESET = SERVICE.resource_type("github:index/repositoryRuleset:RepositoryRuleset",
+                                           kind="repository ruleset")
+ORGANIZATION_RULESET = SERVICE.resource_type("github:index/organizationRuleset:OrganizationRuleset",
+                                             kind="organization ruleset")
+ORGANIZATION_SETTINGS = SERVICE.resource_type("github:index/organizationSettings:OrganizationSettings",
+                                              kind="organization settings")
+REPOSITORY_FILE = SERVICE.resource_type("github:index/repositoryFile:RepositoryFile", kind="repository file")
+BRANCH_DEFAULT = SERVICE.resource_type("github:index/branchDefault:BranchDefault", kind="default branch")
+VULNERABILITY_ALERTS = SERVICE.resource_type("github:index/repositoryVulnerabilityAlerts:RepositoryVulnerabilityAlerts",
+                                             kind="vulnerability alerts")
+TWO_FACTOR = SERVICE.resource_type("soc2:github:OrganizationTwoFactor",  # components/github_organization.py
+                                   kind="organization two-factor requirement")
 RULESETS = [REPOSITORY_RULESET, ORGANIZATION_RULESET]
 
 MIN_REVIEWS = {"minReviews": minimum_schema(1, "Fewest approving reviews a pull request needs before it merges.", 1)}
@@ -24,6 +32,11 @@ REQUIRED_CHECKS = {"requiredChecks": list_schema(["preflight"], "Status checks t
 DEFAULT_BRANCH = {"defaultBranch": {"type": "string", "minLength": 1, "default": "main",
                                     "description": "Default branch assumed when a repository sets neither "
                                                    "default_branch nor a BranchDefault."}}
+
+
+REPOSITORIES, PROTECTIONS, SETTINGS = [REPOSITORY], [BRANCH_PROTECTION], [ORGANIZATION_SETTINGS]
+CODEOWNERS_PATHS = [".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"]
+SECURITY_PATHS = ["SECURITY.md", ".github/SECURITY.md", "docs/SECURITY.md"]
 
 
 def _block(r: Resource, *keys: str) -> str | None:
@@ -56,6 +69,12 @@ def _reviews_then(check: Any) -> Any:
     return run
 
 
+@SERVICE.resource_policy(
+    name="github-branchprotection-status-checks", types=PROTECTIONS, severity="high", criteria=["CC8.1", "CC7.1"],
+    description="Protected branches require the configured status checks to pass.",
+    remediation="Set required_status_checks=[{'strict': True, 'contexts': [...]}] including every check in "
+                "requiredChecks.",
+    config=REQUIRED_CHECKS)
 def _status_checks(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
     block = _block(r, "requiredStatusChecks")
     contexts = _strings(r.list(f"{block}.contexts")) if block else []
@@ -105,12 +124,20 @@ def _ruleset_status_checks(r: Resource, config: Mapping[str, Any]) -> Iterable[s
     yield from _missing_checks(contexts, config, "rules.requiredStatusChecks.requiredChecks")
 
 
+@SERVICE.resource_policy(
+    name="github-ruleset-active", types=RULESETS, severity="high", criteria=["CC8.1"],
+    description="GitHub rulesets are enforced.",
+    remediation="Set enforcement='active' ('evaluate' only reports, 'disabled' does nothing).")
 def _ruleset_active(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
     enforcement = r.get("enforcement")
     if enforcement != "active":
         yield f"the ruleset is not enforced: enforcement is {shown(enforcement)}, not 'active'"
 
 
+@SERVICE.resource_policy(
+    name="github-ruleset-no-bypass", types=RULESETS, severity="medium", criteria=["CC8.1", "CC6.3"],
+    description="Nobody may bypass a ruleset except through a pull request.",
+    remediation="Remove bypass_actors, or set their bypass_mode='pull_request'.")
 def _no_bypass(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
     bypassing = []
     for index, actor in enumerate(r.list("bypassActors")):
@@ -126,6 +153,11 @@ def _no_bypass(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
 
 # Repositories and organization -------------------------------------------------------------------
 
+@SERVICE.resource_policy(
+    name="github-repository-private", types=REPOSITORIES, severity="high", criteria=["C1.1", "CC6.1"],
+    description="GitHub repositories are private or internal.",
+    remediation="Set visibility='private' (or 'internal' in an enterprise). GitHubOrganization repositories are "
+                "private unless a spec says otherwise.")
 def _private(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
     visibility = r.get("visibility")
     if visibility in ("private", "internal"):
@@ -152,6 +184,12 @@ def _all_on(paths: list[str], what: str) -> Any:
     return check
 
 
+@SERVICE.resource_policy(
+    name="github-organizationsettings-base-permission", types=SETTINGS, severity="high", criteria=["CC6.3", "CC6.1"],
+    description="Organization members get no more than read access to repositories by default.",
+    remediation="Set default_repository_permission='read' or 'none' and grant more through teams.",
+    config={"allowed": list_schema(["read", "none"], "Accepted default_repository_permission "
+           "values (missing means read).")})
 def _base_permission(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
     value = r.get("defaultRepositoryPermission")
     effective = "read" if value is None else value  # the provider default
@@ -161,6 +199,12 @@ def _base_permission(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
                f"{shown(value)}; allowed: {', '.join(allowed)}")
 
 
+@SERVICE.resource_policy(
+    name="github-organization-two-factor-required", types=[TWO_FACTOR], severity="critical", criteria=["CC6.1"],
+    description="The GitHub organization requires two-factor authentication.",
+    remediation="GitHub has no API to turn this on: an owner enables 'Require two-factor authentication for everyone' "
+                "under the organization's Settings > Authentication security. Members without 2FA are removed, so "
+                "warn them first. The OrganizationTwoFactor resource then reads required=true.")
 def _two_factor(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
     required = r.get("required")  # unknown offline: raises, so the policy reports it was not evaluated
     if required is not True:
@@ -177,7 +221,6 @@ def _repositories(stack: Stack) -> Iterable[tuple[Resource, str]]:
         if repo.get("archived") is not True:
             name = repo.get("name")
             yield repo, name if isinstance(name, str) else repo.name
-
 
 
 def _default_branch(stack: Stack, repo: Resource, name: str, config: Mapping[str, Any]) -> str:
@@ -215,6 +258,14 @@ def _organization_ruleset_targets(ruleset: Resource, repo: Resource, name: str) 
     return matches("includes") and not matches("excludes")
 
 
+@SERVICE.stack_policy(
+    name="github-repository-default-branch-protected", severity="high", criteria=["CC8.1"],
+    description="Every GitHub repository's default branch is protected.",
+    remediation="Add a BranchProtection with repository_id=repo.node_id and pattern set to the default branch, or an "
+                "active RepositoryRuleset with repository=repo.name, target='branch' and conditions ref_name includes "
+                "['~DEFAULT_BRANCH']. BranchProtectionV3 is not recognised.",
+    config=DEFAULT_BRANCH,
+    examines=REPOSITORIES)
 def _default_branch_protected(stack: Stack, config: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     for repo, name in _repositories(stack):
         branch = _default_branch(stack, repo, name, config)
@@ -233,6 +284,15 @@ def _default_branch_protected(stack: Stack, config: Mapping[str, Any]) -> Iterab
                f"{branch!r}{other}", repo.urn)
 
 
+@SERVICE.stack_policy(
+    name="github-repository-security-files", severity="medium", criteria=["CC2.3", "CC8.1"],
+    description="Every GitHub repository has a managed SECURITY.md and CODEOWNERS on its default branch.",
+    remediation="Add RepositoryFile resources with repository=repo.name for SECURITY.md (how to report a "
+                "vulnerability) and .github/CODEOWNERS, on the default branch (GitHubOrganization does).",
+    config={**DEFAULT_BRANCH,
+            "securityPolicyPaths": list_schema(SECURITY_PATHS, "Accepted locations of the security policy."),
+            "codeOwnersPaths": list_schema(CODEOWNERS_PATHS, "Accepted locations of CODEOWNERS.")},
+    examines=REPOSITORIES)
 def _security_files(stack: Stack, config: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     for repo, name in _repositories(stack):
         branch = _default_branch(stack, repo, name, config)
@@ -245,6 +305,12 @@ def _security_files(stack: Stack, config: Mapping[str, Any]) -> Iterable[tuple[s
             yield (f"repository {name}: no RepositoryFile on {branch!r} manages {' or '.join(missing)}", repo.urn)
 
 
+@SERVICE.stack_policy(
+    name="github-repository-vulnerability-alerts", severity="high", criteria=["CC7.1", "CC6.8"],
+    description="GitHub repositories have Dependabot alerts on.",
+    remediation="Set vulnerability_alerts=True on the Repository, or add a RepositoryVulnerabilityAlerts with "
+                "repository=repo.name and enabled=True.",
+    examines=REPOSITORIES)
 def _vulnerability_alerts(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     for repo, name in _repositories(stack):
         if repo.get("vulnerabilityAlerts") is True:
@@ -257,116 +323,117 @@ def _vulnerability_alerts(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[
                f"{shown(repo.get('vulnerabilityAlerts'))} and no RepositoryVulnerabilityAlerts enables them", repo.urn)
 
 
-REPOSITORIES, PROTECTIONS, SETTINGS = [REPOSITORY], [BRANCH_PROTECTION], [ORGANIZATION_SETTINGS]
-CODEOWNERS_PATHS = [".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"]
-SECURITY_PATHS = ["SECURITY.md", ".github/SECURITY.md", "docs/SECURITY.md"]
+SERVICE.resource_policy(
+    name="github-repository-delete-branch-on-merge", types=REPOSITORIES, severity="low", criteria=["CC8.1"],
+    description="GitHub repositories delete head branches once merged.",
+    remediation="Set delete_branch_on_merge=True so merged work does not linger in stale branches.",
+)(flag_on("deleteBranchOnMerge", "merged branches are kept"))
 
-POLICIES = [
-    resource_policy("github-repository-private", REPOSITORIES, "GitHub repositories are private or internal.", "high",
-            ["C1.1", "CC6.1"], "Set visibility='private' (or 'internal' in an enterprise). GitHubOrganization "
-            "repositories are private unless a spec says otherwise.", _private),
-    Soc2StackPolicy(
-        name="github-repository-vulnerability-alerts", description="GitHub repositories have Dependabot alerts on.",
-        severity="high", criteria=["CC7.1", "CC6.8"], check=_vulnerability_alerts,
-        remediation="Set vulnerability_alerts=True on the Repository, or add a RepositoryVulnerabilityAlerts "
-                    "with repository=repo.name and enabled=True."),
-    resource_policy("github-repository-delete-branch-on-merge", REPOSITORIES,
-            "GitHub repositories delete head branches once merged.", "low", ["CC8.1"],
-            "Set delete_branch_on_merge=True so merged work does not linger in stale branches.",
-            flag_on("deleteBranchOnMerge", "merged branches are kept")),
-    Soc2StackPolicy(
-        name="github-repository-default-branch-protected",
-        description="Every GitHub repository's default branch is protected.", severity="high", criteria=["CC8.1"],
-        check=_default_branch_protected, config=DEFAULT_BRANCH,
-        remediation="Add a BranchProtection with repository_id=repo.node_id and pattern set to the default branch, "
-                    "or an active RepositoryRuleset with repository=repo.name, target='branch' and conditions "
-                    "ref_name includes ['~DEFAULT_BRANCH']. BranchProtectionV3 is not recognised."),
-    Soc2StackPolicy(
-        name="github-repository-security-files",
-        description="Every GitHub repository has a managed SECURITY.md and CODEOWNERS on its default branch.",
-        severity="medium", criteria=["CC2.3", "CC8.1"], check=_security_files,
-        config={**DEFAULT_BRANCH,
-                "securityPolicyPaths": list_schema(SECURITY_PATHS, "Accepted locations of the security policy."),
-                "codeOwnersPaths": list_schema(CODEOWNERS_PATHS, "Accepted locations of CODEOWNERS.")},
-        remediation="Add RepositoryFile resources with repository=repo.name for SECURITY.md (how to report a "
-                    "vulnerability) and .github/CODEOWNERS, on the default branch (GitHubOrganization does)."),
-    resource_policy("github-branchprotection-required-reviews", PROTECTIONS,
-            "Protected branches need approving pull request reviews.", "high", ["CC8.1"],
-            "Set required_pull_request_reviews=[{'required_approving_review_count': N}] with N at least minReviews.",
-            _reviews_then(lambda b: at_least(f"{b}.requiredApprovingReviewCount", "minReviews",
-                                             "too few approving reviews", missing=1)), MIN_REVIEWS),
-    resource_policy("github-branchprotection-dismiss-stale-reviews", PROTECTIONS,
-            "Protected branches dismiss approvals when new commits are pushed.", "medium", ["CC8.1"],
-            "Set dismiss_stale_reviews=True in required_pull_request_reviews.",
-            _reviews_then(lambda b: flag_on(f"{b}.dismissStaleReviews", "approvals survive new commits"))),
-    resource_policy("github-branchprotection-code-owner-reviews", PROTECTIONS,
-            "Protected branches need a code owner's review.", "medium", ["CC8.1", "CC6.3"],
-            "Set require_code_owner_reviews=True in required_pull_request_reviews, and manage a CODEOWNERS file.",
-            _reviews_then(lambda b: flag_on(f"{b}.requireCodeOwnerReviews", "code owners need not review"))),
-    resource_policy("github-branchprotection-status-checks", PROTECTIONS,
-            "Protected branches require the configured status checks to pass.", "high", ["CC8.1", "CC7.1"],
-            "Set required_status_checks=[{'strict': True, 'contexts': [...]}] including every check in requiredChecks.",
-            _status_checks, REQUIRED_CHECKS),
-    resource_policy("github-branchprotection-enforce-admins", PROTECTIONS,
-            "Branch protection applies to administrators too.", "high", ["CC8.1", "CC6.3"],
-            "Set enforce_admins=True.", flag_on("enforceAdmins", "administrators bypass the protection")),
-    resource_policy("github-branchprotection-no-force-push", PROTECTIONS, "Protected branches refuse force pushes.", "high",
-            ["CC8.1"], "Set allows_force_pushes=False (the default).",
-            flag_off("allowsForcePushes", "history can be rewritten")),
-    resource_policy("github-branchprotection-no-deletion", PROTECTIONS, "Protected branches cannot be deleted.", "high",
-            ["CC8.1", "A1.2"], "Set allows_deletions=False (the default).",
-            flag_off("allowsDeletions", "the branch can be deleted")),
-    resource_policy("github-branchprotection-conversation-resolution", PROTECTIONS,
-            "Protected branches need review conversations resolved before merging.", "low", ["CC8.1"],
-            "Set require_conversation_resolution=True.",
-            flag_on("requireConversationResolution", "open review comments do not block a merge")),
-    resource_policy("github-branchprotection-signed-commits", PROTECTIONS, "Protected branches accept only signed commits.",
-            "low", ["CC8.1", "CC6.1"], "Set require_signed_commits=True and have every committer sign commits.",
-            flag_on("requireSignedCommits", "unsigned commits are accepted")),
-    resource_policy("github-ruleset-active", RULESETS, "GitHub rulesets are enforced.", "high", ["CC8.1"],
-            "Set enforcement='active' ('evaluate' only reports, 'disabled' does nothing).", _ruleset_active),
-    resource_policy("github-ruleset-pull-request-reviews", RULESETS, "Branch rulesets need approving pull request reviews.",
-            "high", ["CC8.1"], "Set rules.pull_request.required_approving_review_count to at least minReviews.",
-            _branch_rules(_ruleset_reviews), MIN_REVIEWS),
-    resource_policy("github-ruleset-no-force-push", RULESETS, "Branch rulesets block force pushes.", "high", ["CC8.1"],
-            "Set rules.non_fast_forward=True.", _rule_on("nonFastForward", "history can be rewritten")),
-    resource_policy("github-ruleset-no-deletion", RULESETS, "Branch rulesets block branch deletion.", "high",
-            ["CC8.1", "A1.2"], "Set rules.deletion=True.", _rule_on("deletion", "matching branches can be deleted")),
-    resource_policy("github-ruleset-status-checks", RULESETS, "Branch rulesets require the configured status checks.",
-            "high", ["CC8.1", "CC7.1"], "Set rules.required_status_checks.required_checks with a context for every "
-            "check in requiredChecks.", _branch_rules(_ruleset_status_checks), REQUIRED_CHECKS),
-    resource_policy("github-ruleset-no-bypass", RULESETS, "Nobody may bypass a ruleset except through a pull request.",
-            "medium", ["CC8.1", "CC6.3"], "Remove bypass_actors, or set their bypass_mode='pull_request'.",
-            _no_bypass),
-    resource_policy("github-organizationsettings-base-permission", SETTINGS,
-            "Organization members get no more than read access to repositories by default.", "high",
-            ["CC6.3", "CC6.1"], "Set default_repository_permission='read' or 'none' and grant more through teams.",
-            _base_permission, {"allowed": list_schema(["read", "none"], "Accepted default_repository_permission "
-                                                                       "values (missing means read).")}),
-    resource_policy("github-organizationsettings-no-public-repositories", SETTINGS,
-            "Organization members cannot create public repositories.", "high", ["CC6.1", "C1.1"],
-            "Set members_can_create_public_repositories=False (the provider default is true).",
-            _false("membersCanCreatePublicRepositories", "members can publish code", default=True)),
-    resource_policy("github-organizationsettings-dependency-scanning", SETTINGS,
-            "New repositories get the dependency graph, Dependabot alerts and security updates.", "medium",
-            ["CC7.1", "CC6.8"], "Set dependency_graph_enabled_for_new_repositories, "
-            "dependabot_alerts_enabled_for_new_repositories and dependabot_security_updates_enabled_for_new_repositories "
-            "to True.", _all_on(["dependencyGraphEnabledForNewRepositories", "dependabotAlertsEnabledForNewRepositories",
-                                 "dependabotSecurityUpdatesEnabledForNewRepositories"],
-                                "new repositories are not scanned for vulnerable dependencies")),
-    resource_policy("github-organizationsettings-secret-scanning", SETTINGS,
-            "New repositories get secret scanning with push protection.", "medium", ["CC6.8", "CC6.1"],
-            "Set secret_scanning_enabled_for_new_repositories and "
-            "secret_scanning_push_protection_enabled_for_new_repositories to True.",
-            _all_on(["secretScanningEnabledForNewRepositories", "secretScanningPushProtectionEnabledForNewRepositories"],
-                    "leaked credentials in new repositories go unnoticed")),
-    resource_policy("github-organizationsettings-web-commit-signoff", SETTINGS,
-            "Commits made on the GitHub website carry a sign-off.", "low", ["CC8.1"],
-            "Set web_commit_signoff_required=True.",
-            flag_on("webCommitSignoffRequired", "web commits are not signed off")),
-    resource_policy("github-organization-two-factor-required", [TWO_FACTOR],
-            "The GitHub organization requires two-factor authentication.", "critical", ["CC6.1"],
-            "GitHub has no API to turn this on: an owner enables 'Require two-factor authentication for everyone' "
-            "under the organization's Settings > Authentication security. Members without 2FA are removed, so warn "
-            "them first. The OrganizationTwoFactor resource then reads required=true.", _two_factor),
-]
+SERVICE.resource_policy(
+    name="github-branchprotection-required-reviews", types=PROTECTIONS, severity="high", criteria=["CC8.1"],
+    description="Protected branches need approving pull request reviews.",
+    remediation="Set required_pull_request_reviews=[{'required_approving_review_count': N}] with N at least "
+                "minReviews.",
+    config=MIN_REVIEWS,
+)(_reviews_then(lambda b: at_least(f"{b}.requiredApprovingReviewCount", "minReviews",
+  "too few approving reviews", missing=1)))
+
+SERVICE.resource_policy(
+    name="github-branchprotection-dismiss-stale-reviews", types=PROTECTIONS, severity="medium", criteria=["CC8.1"],
+    description="Protected branches dismiss approvals when new commits are pushed.",
+    remediation="Set dismiss_stale_reviews=True in required_pull_request_reviews.",
+)(_reviews_then(lambda b: flag_on(f"{b}.dismissStaleReviews", "approvals survive new commits")))
+
+SERVICE.resource_policy(
+    name="github-branchprotection-code-owner-reviews",
+    types=PROTECTIONS, severity="medium", criteria=["CC8.1", "CC6.3"],
+    description="Protected branches need a code owner's review.",
+    remediation="Set require_code_owner_reviews=True in required_pull_request_reviews, and manage a CODEOWNERS file.",
+)(_reviews_then(lambda b: flag_on(f"{b}.requireCodeOwnerReviews", "code owners need not review")))
+
+SERVICE.resource_policy(
+    name="github-branchprotection-enforce-admins", types=PROTECTIONS, severity="high", criteria=["CC8.1", "CC6.3"],
+    description="Branch protection applies to administrators too.",
+    remediation="Set enforce_admins=True.",
+)(flag_on("enforceAdmins", "administrators bypass the protection"))
+
+SERVICE.resource_policy(
+    name="github-branchprotection-no-force-push", types=PROTECTIONS, severity="high", criteria=["CC8.1"],
+    description="Protected branches refuse force pushes.",
+    remediation="Set allows_force_pushes=False (the default).",
+)(flag_off("allowsForcePushes", "history can be rewritten"))
+
+SERVICE.resource_policy(
+    name="github-branchprotection-no-deletion", types=PROTECTIONS, severity="high", criteria=["CC8.1", "A1.2"],
+    description="Protected branches cannot be deleted.",
+    remediation="Set allows_deletions=False (the default).",
+)(flag_off("allowsDeletions", "the branch can be deleted"))
+
+SERVICE.resource_policy(
+    name="github-branchprotection-conversation-resolution", types=PROTECTIONS, severity="low", criteria=["CC8.1"],
+    description="Protected branches need review conversations resolved before merging.",
+    remediation="Set require_conversation_resolution=True.",
+)(flag_on("requireConversationResolution", "open review comments do not block a merge"))
+
+SERVICE.resource_policy(
+    name="github-branchprotection-signed-commits", types=PROTECTIONS, severity="low", criteria=["CC8.1", "CC6.1"],
+    description="Protected branches accept only signed commits.",
+    remediation="Set require_signed_commits=True and have every committer sign commits.",
+)(flag_on("requireSignedCommits", "unsigned commits are accepted"))
+
+SERVICE.resource_policy(
+    name="github-ruleset-pull-request-reviews", types=RULESETS, severity="high", criteria=["CC8.1"],
+    description="Branch rulesets need approving pull request reviews.",
+    remediation="Set rules.pull_request.required_approving_review_count to at least minReviews.",
+    config=MIN_REVIEWS,
+)(_branch_rules(_ruleset_reviews))
+
+SERVICE.resource_policy(
+    name="github-ruleset-no-force-push", types=RULESETS, severity="high", criteria=["CC8.1"],
+    description="Branch rulesets block force pushes.",
+    remediation="Set rules.non_fast_forward=True.",
+)(_rule_on("nonFastForward", "history can be rewritten"))
+
+SERVICE.resource_policy(
+    name="github-ruleset-no-deletion", types=RULESETS, severity="high", criteria=["CC8.1", "A1.2"],
+    description="Branch rulesets block branch deletion.",
+    remediation="Set rules.deletion=True.",
+)(_rule_on("deletion", "matching branches can be deleted"))
+
+SERVICE.resource_policy(
+    name="github-ruleset-status-checks", types=RULESETS, severity="high", criteria=["CC8.1", "CC7.1"],
+    description="Branch rulesets require the configured status checks.",
+    remediation="Set rules.required_status_checks.required_checks with a context for every check in requiredChecks.",
+    config=REQUIRED_CHECKS,
+)(_branch_rules(_ruleset_status_checks))
+
+SERVICE.resource_policy(
+    name="github-organizationsettings-no-public-repositories",
+    types=SETTINGS, severity="high", criteria=["CC6.1", "C1.1"],
+    description="Organization members cannot create public repositories.",
+    remediation="Set members_can_create_public_repositories=False (the provider default is true).",
+)(_false("membersCanCreatePublicRepositories", "members can publish code", default=True))
+
+SERVICE.resource_policy(
+    name="github-organizationsettings-dependency-scanning",
+    types=SETTINGS, severity="medium", criteria=["CC7.1", "CC6.8"],
+    description="New repositories get the dependency graph, Dependabot alerts and security updates.",
+    remediation="Set dependency_graph_enabled_for_new_repositories, dependabot_alerts_enabled_for_new_repositories "
+                "and dependabot_security_updates_enabled_for_new_repositories to True.",
+)(_all_on(["dependencyGraphEnabledForNewRepositories", "dependabotAlertsEnabledForNewRepositories",
+   "dependabotSecurityUpdatesEnabledForNewRepositories"],
+  "new repositories are not scanned for vulnerable dependencies"))
+
+SERVICE.resource_policy(
+    name="github-organizationsettings-secret-scanning", types=SETTINGS, severity="medium", criteria=["CC6.8", "CC6.1"],
+    description="New repositories get secret scanning with push protection.",
+    remediation="Set secret_scanning_enabled_for_new_repositories and "
+                "secret_scanning_push_protection_enabled_for_new_repositories to True.",
+)(_all_on(["secretScanningEnabledForNewRepositories", "secretScanningPushProtectionEnabledForNewRepositories"],
+  "leaked credentials in new repositories go unnoticed"))
+
+SERVICE.resource_policy(
+    name="github-organizationsettings-web-commit-signoff", types=SETTINGS, severity="low", criteria=["CC8.1"],
+    description="Commits made on the GitHub website carry a sign-off.",
+    remediation="Set web_commit_signoff_required=True.",
+)(flag_on("webCommitSignoffRequired", "web commits are not signed off"))

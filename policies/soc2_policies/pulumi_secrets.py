@@ -13,7 +13,10 @@ from typing import Any, Callable, Iterable, Mapping
 
 from .checks import list_schema
 from .conventions import CREDENTIAL_KEYS, NOT_CREDENTIALS, REFERENCE_SUFFIXES, UNKNOWN, key_kind
-from .framework import Soc2StackPolicy, Stack
+from .declare import Service
+from .framework import Stack
+
+SERVICE = Service("pulumi", "Secrets in any resource")
 
 PARAMETER = "aws:ssm/parameter:Parameter"
 # Tags are plain metadata in every AWS API: marking them secret would not protect them.
@@ -56,6 +59,20 @@ def _classifier(config: Mapping[str, Any]) -> tuple[Callable[[str], str], list[s
     return (lambda key: key_kind(key, patterns, suffixes, ignored)), invalid
 
 
+@SERVICE.stack_policy(
+    name="pulumi-input-secrets-encrypted", severity="critical", criteria=["CC6.1", "C1.1"],
+    description="Credentials in resource inputs are Pulumi secrets, encrypted in the state.",
+    remediation="Read the value with pulumi.Config().require_secret(...) (set it with `pulumi config set --secret`), "
+                "or wrap it in pulumi.Output.secret(...); better, let the service generate and keep it "
+                "(manage_master_user_password=True, Secrets Manager). For SSM SecureString parameters set value, "
+                "never insecure_value. Rotate any credential that was committed or deployed in plain text.",
+    config={"credentialKeyPatterns": list_schema(CREDENTIAL_KEYS, "Case-insensitive regular expressions over "
+                                                "snake_case property keys (apiKey is api_key) that hold "
+                                                "credentials."),
+           "referenceSuffixes": list_schema(REFERENCE_SUFFIXES, "Last words of keys that refer to a "
+                                            "credential rather than hold one (secret_arn, password_length)."),
+           "notCredentials": list_schema(NOT_CREDENTIALS, "snake_case keys that match a credential pattern "
+                                         "but never hold one (lock_token).")})
 def _encrypted(stack: Stack, config: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     kind, invalid = _classifier(config)
     for pattern in invalid:
@@ -71,23 +88,3 @@ def _encrypted(stack: Stack, config: Mapping[str, Any]) -> Iterable[tuple[str, s
             if _plain(r.props.get(path)) and path not in r.secret_paths:
                 yield (f"{r.type} {r.name}: the SecureString parameter's {path} is in plain text; it is stored "
                        "unencrypted in the state and shown in diffs", r.urn)
-
-
-POLICIES = [
-    Soc2StackPolicy(
-        name="pulumi-input-secrets-encrypted",
-        description="Credentials in resource inputs are Pulumi secrets, encrypted in the state.", severity="critical",
-        criteria=["CC6.1", "C1.1"],
-        remediation="Read the value with pulumi.Config().require_secret(...) (set it with `pulumi config set "
-                    "--secret`), or wrap it in pulumi.Output.secret(...); better, let the service generate and keep "
-                    "it (manage_master_user_password=True, Secrets Manager). For SSM SecureString parameters set "
-                    "value, never insecure_value. Rotate any credential that was committed or deployed in plain text.",
-        check=_encrypted,
-        config={"credentialKeyPatterns": list_schema(CREDENTIAL_KEYS, "Case-insensitive regular expressions over "
-                                                     "snake_case property keys (apiKey is api_key) that hold "
-                                                     "credentials."),
-                "referenceSuffixes": list_schema(REFERENCE_SUFFIXES, "Last words of keys that refer to a "
-                                                 "credential rather than hold one (secret_arn, password_length)."),
-                "notCredentials": list_schema(NOT_CREDENTIALS, "snake_case keys that match a credential pattern "
-                                              "but never hold one (lock_token).")}),
-]

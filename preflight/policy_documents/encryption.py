@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
+from soc2_policies import catalog
+from soc2_policies.aws_s3 import ENCRYPTION
+
 from ..document import Document
 from .facts import Facts, value, yes
 
 CRITERIA = ["CC6.1", "CC6.7", "C1.1"]
-AT_REST = [("aws:rds/instance:Instance", "kmsKeyId"), ("aws:rds/cluster:Cluster", "kmsKeyId"),
-           ("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-            "rules.0.applyServerSideEncryptionByDefault.kmsMasterKeyId"),
-           ("aws:cloudwatch/logGroup:LogGroup", "kmsKeyId"), ("aws:sns/topic:Topic", "kmsMasterKeyId"),
-           ("aws:cloudtrail/trail:Trail", "kmsKeyId"), ("aws:backup/vault:Vault", "kmsKeyArn"),
-           ("aws:secretsmanager/secret:Secret", "kmsKeyId"), ("aws:ebs/defaultKmsKey:DefaultKmsKey", "keyArn")]
 
 
 def build(facts: Facts) -> Document:
@@ -24,10 +21,10 @@ def build(facts: Facts) -> Document:
         [k.name, value(k, "tags.soc2:purpose", "-"), yes(value(k, "enableKeyRotation", None)),
          str(value(k, "deletionWindowInDays", 30))] for k in facts.of("aws:kms/key:Key")])
     doc.heading(2, "Data at rest")
-    rows = [[r.type.rsplit(":", 1)[-1], r.name, facts.key_name(r, prop)]
-            for type_, prop in AT_REST for r in facts.of(type_) if value(r, prop, None) is not None]
+    rows = [[r.type.rsplit(":", 1)[-1], r.name, facts.key_name(r, entry.key)]
+            for entry in catalog.encrypted() for r in facts.of(entry.token) if value(r, entry.key, None) is not None]
     rows += [[r.type.rsplit(":", 1)[-1], r.name,
-              "S3-managed keys (SSE-S3), as AWS requires for log delivery"] for r in facts.of(AT_REST[2][0])
+              "S3-managed keys (SSE-S3), as AWS requires for log delivery"] for r in facts.of(*ENCRYPTION)
              if value(r, "rules.0.applyServerSideEncryptionByDefault.sseAlgorithm") == "AES256"]
     doc.table(["Resource type", "Resource", "Encrypted with"], sorted(rows))
     doc.paragraph(facts.enforcement("kms-key-customer-managed-rotation", "kms-key-rotation-enabled",

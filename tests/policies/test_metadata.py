@@ -9,13 +9,12 @@ import sys
 import pytest
 import yaml
 
-from soc2_policies import PACK_NAME, PACK_VERSION
+from soc2_policies import PACK_NAME, PACK_VERSION, services
 from soc2_policies.criteria import CRITERIA
 from soc2_policies.framework import NAME_PATTERN
 from tests.policies.harness import REPO
 
-SERVICES = {"rds", "elb", "s3", "kms", "iam", "ec2", "cloudtrail", "cloudwatch", "sns", "guardduty", "securityhub",
-            "config", "inspector", "backup", "secretsmanager", "acm", "wafv2", "datadog", "github", "pulumi"}
+SERVICES = {service.id for service in services()}
 MANDATORY = {"high", "critical"}
 
 
