@@ -85,12 +85,15 @@ class Service:
 
 @lru_cache(maxsize=None)
 def loaded() -> tuple[Service, ...]:
-    """Every service module of the pack, imported once, in the order of their file names."""
+    """Every service of the pack, its modules imported once, in the order of their file names.
+
+    A large service may span modules: the second imports the first's SERVICE and declares more with it.
+    """
     package = import_module(__package__)
-    found = []
+    found: list[Service] = []
     for info in pkgutil.iter_modules(package.__path__):
         service = getattr(import_module(f"{__package__}.{info.name}"), "SERVICE", None)
-        if isinstance(service, Service):
+        if isinstance(service, Service) and not any(service is known for known in found):
             found.append(service)
     ids = [s.id for s in found]
     if len(ids) != len(set(ids)):
