@@ -1,8 +1,9 @@
 """The baseline's stack settings: every `soc2-baseline:*` key, its type, default and limits.
 
-Defaults that differ by environment live in ENVIRONMENT_DEFAULTS so the README table and the
-validator read the same numbers. Minimums here are hard floors; the policy pack enforces the
-(configurable) SOC 2 thresholds on top of them.
+Defaults and floors that differ by environment live in environments.RULES; ENVIRONMENT_KEYS says
+which of the baseline's keys follow which rule, so the README table and the validator read the
+same numbers. Minimums here are hard floors; the policy pack enforces the (configurable) SOC 2
+thresholds on top of them.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import EmailStr, Field, SecretStr, field_validator, model_validator
 
+from . import environments
+from .monitoring import Thresholds
 from .settings import DomainName, Settings, read_settings, setting
 
 NAMESPACE = "soc2-baseline"
@@ -27,22 +30,16 @@ TLS_POLICIES = (
 )
 """Load balancer TLS policies that refuse TLS 1.0 and 1.1."""
 
-# key path -> {environment: default, "*": default for the others}
-ENVIRONMENT_DEFAULTS: dict[str, dict[str, Any]] = {
-    "network.azCount": {"prod": 3, "*": 2},
-    "database.multiAz": {"prod": True, "*": False},
-    "database.backupRetentionDays": {"prod": 14, "*": 7},
-    "database.performanceInsightsRetentionDays": {"prod": 731, "*": 7},
-    "backup.retentionDays": {"prod": 35, "*": 14},
-    "backup.vaultLockMode": {"prod": "compliance", "*": "governance"},
-    "logging.auditObjectLockMode": {"prod": "COMPLIANCE", "*": "GOVERNANCE"},
-    "github.requiredReviews": {"prod": 2, "*": 1},
-}
-
-# key path -> {environment: minimum}; checked after the type checks.
-ENVIRONMENT_MINIMUMS: dict[str, dict[str, int]] = {
-    "backup.retentionDays": {"prod": 35},
-    "github.requiredReviews": {"prod": 2},
+# Baseline key path -> the environment rule it follows (defaults and floors by environment).
+ENVIRONMENT_KEYS = {
+    "network.azCount": "azCount",
+    "database.multiAz": "databaseMultiAz",
+    "database.backupRetentionDays": "databaseBackupRetentionDays",
+    "database.performanceInsightsRetentionDays": "performanceInsightsRetentionDays",
+    "backup.retentionDays": "backupRetentionDays",
+    "backup.vaultLockMode": "backupVaultLockMode",
+    "logging.auditObjectLockMode": "auditObjectLockMode",
+    "github.requiredReviews": "requiredReviews",
 }
 
 
@@ -75,9 +72,9 @@ class DatabaseSettings(Settings):
     max_allocated_storage_gb: int = setting(100, ge=20, le=65536, allowed="an integer from 20 to 65536 (GiB), at least allocatedStorageGb")
     """Storage autoscaling ceiling."""
     multi_az: bool = setting(False, allowed="true or false")
-    """Standby replica in a second zone (true by default in prod)."""
+    """Standby replica in a second zone."""
     backup_retention_days: int = setting(7, ge=7, le=35, allowed="an integer from 7 to 35 (days)")
-    """Automated backup retention (14 by default in prod, never below 7)."""
+    """Automated backup retention."""
     backup_window: str = setting("03:00-04:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$", allowed="a UTC window HH:MM-HH:MM")
     """Daily backup window (UTC)."""
     maintenance_window: str = setting("sun:04:30-sun:05:30", pattern=r"^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d$", allowed="a UTC window ddd:HH:MM-ddd:HH:MM")
@@ -87,7 +84,7 @@ class DatabaseSettings(Settings):
     master_username: str = setting("app_admin", pattern=r"^[a-zA-Z][a-zA-Z0-9_]{0,15}$", allowed="a letter then up to 15 letters, digits or underscores")
     """Master user; its password is generated and kept by RDS in Secrets Manager."""
     performance_insights_retention_days: Literal[7, 731] = setting(7, allowed="7 or 731 (days)")
-    """Performance Insights retention (731 by default in prod)."""
+    """Performance Insights retention."""
     monitoring_interval_seconds: Literal[1, 5, 10, 15, 30, 60] = setting(60, allowed="1, 5, 10, 15, 30 or 60 (seconds)")
     """Enhanced monitoring interval."""
 
@@ -105,21 +102,9 @@ class LoadBalancerSettings(Settings):
     """How long load balancer access logs are kept."""
 
 
-class AlertSettings(Settings):
+class AlertSettings(Thresholds):
     emails: list[EmailStr] = setting(min_length=1, allowed="a list of at least one e-mail address")
     """Addresses subscribed to the alert topic (each confirms the subscription once)."""
-    lb_5xx_per_minute: int = setting(10, ge=1, alias="lb5xxPerMinute", allowed="an integer of at least 1")
-    """Load balancer and target 5xx responses per minute that raise an alarm."""
-    latency_p99_seconds: float = setting(2.0, gt=0, le=60, allowed="a number of seconds above 0, at most 60")
-    """p99 target response time that raises an alarm."""
-    db_cpu_percent: int = setting(80, ge=10, le=100, allowed="an integer from 10 to 100")
-    """Database CPU utilisation that raises an alarm."""
-    db_free_storage_gb: int = setting(5, ge=1, allowed="an integer of at least 1 (GiB)")
-    """Free database storage below which an alarm is raised."""
-    db_free_memory_mb: int = setting(256, ge=16, allowed="an integer of at least 16 (MiB)")
-    """Freeable database memory below which an alarm is raised."""
-    db_connections: int = setting(200, ge=1, allowed="an integer of at least 1")
-    """Database connections above which an alarm is raised."""
 
 
 class DatadogSettings(Settings):
@@ -134,20 +119,20 @@ class LoggingSettings(Settings):
     """CloudTrail log group retention in CloudWatch Logs."""
     audit_object_lock_days: int = setting(365, ge=365, le=3653, allowed="an integer from 365 to 3653 (days)")
     """Object lock retention of the audit log bucket."""
-    audit_object_lock_mode: Literal["GOVERNANCE", "COMPLIANCE"] = setting("GOVERNANCE", allowed="GOVERNANCE or COMPLIANCE (COMPLIANCE by default in prod)")
+    audit_object_lock_mode: Literal["GOVERNANCE", "COMPLIANCE"] = setting("GOVERNANCE", allowed="GOVERNANCE or COMPLIANCE")
     """Object lock mode; COMPLIANCE cannot be shortened by anyone, root included."""
     flow_log_retention_days: int = setting(365, ge=90, le=3653, allowed="an integer from 90 to 3653 (days)")
     """VPC flow log retention."""
 
 
 class BackupSettings(Settings):
-    retention_days: int = setting(14, ge=7, le=36500, allowed="an integer of at least 7 (at least 35 in prod) (days)")
-    """Retention of daily AWS Backup recovery points (35 by default in prod)."""
+    retention_days: int = setting(14, ge=7, le=36500, allowed="an integer of at least 7 (days)")
+    """Retention of daily AWS Backup recovery points."""
     schedule: str = setting("cron(0 5 * * ? *)", pattern=r"^cron\([^)]+\)$", allowed="an AWS cron expression such as cron(0 5 * * ? *)")
     """When the daily backup runs (UTC)."""
     copy_region: AwsRegion | None = setting(None, allowed="an AWS region such as us-west-2, or unset")
     """Region that receives a copy of every recovery point; unset for no copy."""
-    vault_lock_mode: Literal["governance", "compliance"] = setting("governance", allowed="governance or compliance (compliance by default in prod)")
+    vault_lock_mode: Literal["governance", "compliance"] = setting("governance", allowed="governance or compliance")
     """Vault lock mode; compliance becomes immutable after a 3-day grace period."""
 
 
@@ -173,8 +158,8 @@ class GitHubSettings(Settings):
     """Billing address required by the organization settings API."""
     security_contact: EmailStr = setting(allowed="an e-mail address")
     """Where SECURITY.md tells people to report vulnerabilities."""
-    required_reviews: int = setting(1, ge=1, le=6, allowed="an integer from 1 to 6 (at least 2 in prod)")
-    """Approving reviews required on the default branch (2 by default in prod)."""
+    required_reviews: int = setting(1, ge=1, le=6, allowed="an integer from 1 to 6")
+    """Approving reviews required on the default branch."""
     code_owners: list[Annotated[str, Field(pattern=r"^@[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$")]] = setting(min_length=1, allowed="a list of @user or @org/team owners")
     """Owners written to CODEOWNERS for every path."""
     repositories: list[RepositorySettings] = setting(min_length=1, allowed="a list of at least one repository")
@@ -198,7 +183,7 @@ class AccessSettings(Settings):
 
 class BaselineSettings(Settings):
     environment: Literal["dev", "staging", "prod"] = setting(allowed="dev, staging or prod")
-    """Stack environment; prod turns on the strict defaults."""
+    """Stack environment; prod turns on the strict defaults and floors (see the Default and Allowed columns)."""
     owner: str = setting(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$", allowed="a lower-case team name such as platform")
     """Team accountable for the stack; tagged on every resource."""
     tags: dict[str, str] = setting(default_factory=dict, allowed="a map of tag name to value")
@@ -229,25 +214,11 @@ class BaselineSettings(Settings):
     def _environment_defaults(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             return data
-        env = data.get("environment")
-        data = dict(data)
-        for path, by_env in ENVIRONMENT_DEFAULTS.items():
-            section, key = path.split(".")
-            current = data.get(section, {})
-            if isinstance(current, dict) and key not in current:
-                data[section] = {**current, key: by_env.get(env, by_env["*"])}
-        return data
+        return environments.with_defaults(data, data.get("environment"), ENVIRONMENT_KEYS)
 
     def problems(self) -> list[tuple[str, Any, str, str]]:
-        found = []
-        dumped = self.model_dump(by_alias=True)
-        for path, minimums in ENVIRONMENT_MINIMUMS.items():
-            section, key = path.split(".")
-            floor = minimums.get(self.environment)
-            value = dumped[section][key]
-            if floor is not None and value < floor:
-                found.append((path, value, f"below the {self.environment} minimum of {floor}",
-                              _allowed(section, key)))
+        allowed = {path: _allowed(*path.split(".")) for path in ENVIRONMENT_KEYS}
+        found = environments.problems(self.model_dump(by_alias=True), self.environment, ENVIRONMENT_KEYS, allowed)
         if self.datadog.enabled and not self.datadog.notify:
             found.append(("datadog.notify", [], "empty while datadog.enabled is true", _allowed("datadog", "notify")))
         db = self.database

@@ -13,16 +13,24 @@ import pulumi
 import pulumi_aws as aws
 
 from .iam_documents import arn_from_name, policy_document
+from .settings import Settings, setting
 
 
-@dataclass(frozen=True)
-class Thresholds:
-    lb_5xx_per_minute: int = 10
-    latency_p99_seconds: float = 2.0
-    db_cpu_percent: int = 80
-    db_free_storage_gb: int = 5
-    db_free_memory_mb: int = 256
-    db_connections: int = 200
+class Thresholds(Settings):
+    """When the alarms fire: the defaults and limits of the stack settings `alerts.*` (which extend this)."""
+
+    lb_5xx_per_minute: int = setting(10, ge=1, alias="lb5xxPerMinute", allowed="an integer of at least 1")
+    """Load balancer and target 5xx responses per minute that raise an alarm."""
+    latency_p99_seconds: float = setting(2.0, gt=0, le=60, allowed="a number of seconds above 0, at most 60")
+    """p99 target response time that raises an alarm."""
+    db_cpu_percent: int = setting(80, ge=10, le=100, allowed="an integer from 10 to 100")
+    """Database CPU utilisation that raises an alarm."""
+    db_free_storage_gb: int = setting(5, ge=1, allowed="an integer of at least 1 (GiB)")
+    """Free database storage below which an alarm is raised."""
+    db_free_memory_mb: int = setting(256, ge=16, allowed="an integer of at least 16 (MiB)")
+    """Freeable database memory below which an alarm is raised."""
+    db_connections: int = setting(200, ge=1, allowed="an integer of at least 1")
+    """Database connections above which an alarm is raised."""
 
 
 @dataclass(frozen=True)

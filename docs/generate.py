@@ -22,7 +22,8 @@ from pydantic_core import PydanticUndefined
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "policies")]
 
-from components.baseline_settings import ENVIRONMENT_DEFAULTS, NAMESPACE, BaselineSettings  # noqa: E402
+from components import environments  # noqa: E402
+from components.baseline_settings import ENVIRONMENT_KEYS, NAMESPACE, BaselineSettings  # noqa: E402
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:
@@ -35,9 +36,9 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _default(path: str, info: Any, by_environment: dict[str, dict[str, Any]]) -> str:
-    if path in by_environment:
-        by_env = by_environment[path]
+def _default(path: str, info: Any, rules: dict[str, str]) -> str:
+    if path in rules:
+        by_env = environments.RULES[rules[path]].defaults
         return "; ".join(f"{'others' if env == '*' else env}: `{json.dumps(v)}`" for env, v in by_env.items())
     if info.default is PydanticUndefined and info.default_factory is None:
         return "**required**"
@@ -48,48 +49,55 @@ def _default(path: str, info: Any, by_environment: dict[str, dict[str, Any]]) ->
 
 
 def settings_rows(model: type[BaseModel], prefix: str = "",
-                  by_environment: dict[str, dict[str, Any]] | None = None) -> list[tuple[str, str, str, str]]:
-    by_environment = by_environment or {}
+                  rules: dict[str, str] | None = None) -> list[tuple[str, str, str, str]]:
+    """(key, allowed, default, meaning) per setting; `rules` maps key paths to their environment rule."""
+    rules = rules or {}
     rows = []
     for name, info in model.model_fields.items():
         key = prefix + (info.alias or name)
         allowed = (info.json_schema_extra or {}).get("allowed", "")
+        if key in rules and (floors := environments.floors_text(rules[key])):
+            allowed = f"{allowed}; {floors}"
         nested = _model_in(info.annotation)
-        rows.append((key, allowed, _default(key, info, by_environment), (info.description or "").replace("\n", " ")))
+        rows.append((key, allowed, _default(key, info, rules), (info.description or "").replace("\n", " ")))
         if nested is not None:
             is_list = getattr(info.annotation, "__origin__", None) is list
-            rows += settings_rows(nested, key + ("[]." if is_list else "."), by_environment)
+            rows += settings_rows(nested, key + ("[]." if is_list else "."), rules)
     return rows
 
 
-def _table(model: type[BaseModel], namespace: str, by_environment: dict[str, dict[str, Any]]) -> str:
+def _table(model: type[BaseModel], namespace: str, rules: dict[str, str]) -> str:
     lines = [f"All keys live in the `{namespace}` namespace, e.g. `{namespace}:database` in the stack file.", "",
              "| Key | Allowed | Default | Meaning |", "|---|---|---|---|"]
-    for key, allowed, default, meaning in settings_rows(model, "", by_environment):
+    for key, allowed, default, meaning in settings_rows(model, "", rules):
         lines.append(f"| `{key}` | {allowed} | {default} | {meaning} |")
     return "\n".join(lines) + "\n"
 
 
 def settings_table() -> str:
-    return _table(BaselineSettings, NAMESPACE, ENVIRONMENT_DEFAULTS)
+    return _table(BaselineSettings, NAMESPACE, ENVIRONMENT_KEYS)
 
 
 def service_settings_table() -> str:
     # The template imports the components as installed (`soc2_components`); here they are the checkout's.
     import components
+    import components.environments
     import components.settings
 
     sys.modules.setdefault("soc2_components", components)
     sys.modules.setdefault("soc2_components.settings", components.settings)
+    sys.modules.setdefault("soc2_components.environments", components.environments)
     sys.path.insert(0, str(ROOT / "templates" / "service"))
     try:
+        from service_settings import ENVIRONMENT_KEYS as SERVICE_ENVIRONMENT_KEYS
         from service_settings import ServiceSettings
     finally:
         sys.path.remove(str(ROOT / "templates" / "service"))
-    return _table(ServiceSettings, "${PROJECT}", {})
+    return _table(ServiceSettings, "${PROJECT}", SERVICE_ENVIRONMENT_KEYS)
 
 
-COMPONENT_MODULES = ("network", "encryption_key", "secure_bucket", "database", "load_balancer", "monitoring",
+COMPONENT_MODULES = ("network", "app_security_group", "encryption_key", "secure_bucket", "database", "load_balancer",
+                     "monitoring",
                      "access_control", "github_organization", "audit_logging", "backups", "threat_detection", "baseline")
 
 

@@ -60,6 +60,9 @@ def test_settings_are_frozen():
      "allowed: an integer from 7 to 35 (days)"),
     ({"backup": {"retentionDays": 20}}, None,
      f"{NS}:backup.retentionDays = 20: below the prod minimum of 35"),
+    ({"database": {"multiAz": False}}, None, f"{NS}:database.multiAz = false: must be true in prod; allowed: true or false"),
+    ({"database": {"backupRetentionDays": 10}}, None,
+     f"{NS}:database.backupRetentionDays = 10: below the prod minimum of 14; allowed: an integer from 7 to 35 (days)"),
     ({"logging": {"auditLogRetentionDays": 90}}, None,
      f"{NS}:logging.auditLogRetentionDays = 90: input should be greater than or equal to 365"),
     ({"network": {"cidr": "10.0.0.0/33"}}, None,
@@ -138,3 +141,23 @@ def test_a_rule_across_keys_from_a_model_validator_is_one_line_naming_the_namesp
         read_settings(Window, "svc", {"svc:start": "5", "svc:end": "1"}, set(), "stacks/Pulumi.dev.yaml")
     assert str(failure.value) == ("stacks/Pulumi.dev.yaml: svc = (several keys): end must not come before start; "
                                   "allowed: keys that meet this rule together")
+
+
+POLICY_CONFIG_FLOORS = {  # what each prod policy config asks of the pack, and the environment rule asking the same
+    ("rds-instance-backup-retention", "minDays"): "databaseBackupRetentionDays",
+    ("backup-plan-retention", "minDays"): "backupRetentionDays",
+    ("github-branchprotection-required-reviews", "minReviews"): "requiredReviews",
+}
+
+
+@pytest.mark.parametrize("config", ["stacks/policy-config.prod.json", "templates/service/stacks/policy-config.prod.json"])
+def test_the_prod_policy_configs_ask_of_the_pack_exactly_the_prod_floors_of_the_settings(config):
+    from components.environments import RULES
+    from tests.conftest import REPO
+
+    asked = json.loads((REPO / config).read_text())
+    compared = [(policy, key, rule) for (policy, key), rule in POLICY_CONFIG_FLOORS.items() if policy in asked]
+    assert len(compared) >= 2
+    for policy, key, rule in compared:
+        assert asked[policy][key] == RULES[rule].floors["prod"], (policy, key)
+    assert asked["rds-instance-multi-az"] == "mandatory" and RULES["databaseMultiAz"].floors["prod"] is True

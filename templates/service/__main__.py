@@ -7,6 +7,7 @@ backup plan. `preflight check --stack dev` checks it offline; CI does the same o
 
 import pulumi
 import pulumi_aws as aws
+from soc2_components.app_security_group import ApplicationSecurityGroup
 from soc2_components.backups import BackupPlan
 from soc2_components.database import EncryptedDatabase
 from soc2_components.encryption_key import EncryptionKey
@@ -55,22 +56,13 @@ balancer = TlsLoadBalancer(f"{name}-lb", {
     "log_kms_key_arn": logs_key.arn, "log_retention_days": settings.log_retention_days, "target_port": APP_PORT,
     "tags": tags,
 })
-app = aws.ec2.SecurityGroup(f"{name}-app-sg", vpc_id=vpc_id, description="service tasks: load balancer traffic only",
-                            ingress=[], egress=[], tags={**tags, "Name": f"{name}-app"})
-aws.vpc.SecurityGroupIngressRule(f"{name}-app-from-lb", security_group_id=app.id, ip_protocol="tcp",
-                                 from_port=APP_PORT, to_port=APP_PORT,
-                                 referenced_security_group_id=balancer.security_group_id,
-                                 description="service port from the load balancer")
-aws.vpc.SecurityGroupEgressRule(f"{name}-app-https-out", security_group_id=app.id, ip_protocol="tcp", from_port=443,
-                                to_port=443, cidr_ipv4="0.0.0.0/0", description="HTTPS to AWS APIs and dependencies")
-aws.vpc.SecurityGroupEgressRule(f"{name}-app-to-vpc", security_group_id=app.id, ip_protocol="tcp", from_port=0,
-                                to_port=65535, cidr_ipv4=vpc_cidr, description="the database inside the VPC")
-db = settings.database
+app = ApplicationSecurityGroup(f"{name}-app", {"vpc_id": vpc_id, "vpc_cidr": vpc_cidr, "port": APP_PORT,
+                                               "load_balancer_security_group_id": balancer.security_group_id,
+                                               "tags": tags})
 database = EncryptedDatabase(f"{name}-database", {
-    "identifier": f"{name}-db", "vpc_id": vpc_id, "subnet_ids": private_subnets, "app_security_group_ids": [app.id],
-    "kms_key_arn": data_key.arn, "log_kms_key_arn": logs_key.arn, "log_retention_days": settings.log_retention_days,
-    "engine": db.engine, "instance_class": db.instance_class, "multi_az": db.multi_az,
-    "backup_retention_days": db.backup_retention_days, "tags": {**tags, "soc2:data": "customer"},
+    **settings.database.model_dump(), "identifier": f"{name}-db", "vpc_id": vpc_id, "subnet_ids": private_subnets,
+    "app_security_group_ids": [app.security_group_id], "kms_key_arn": data_key.arn, "log_kms_key_arn": logs_key.arn,
+    "log_retention_days": settings.log_retention_days, "tags": {**tags, "soc2:data": "customer"},
 })
 monitoring = Monitoring(f"{name}-monitoring", {
     "topic_kms_key_arn": logs_key.arn, "account_id": account, "region": region,
@@ -86,7 +78,7 @@ BackupPlan(f"{name}-backup", {"kms_key_arn": backups_key.arn, "account_id": acco
 pulumi.export("url", pulumi.Output.concat("https://", settings.domain_name))
 pulumi.export("loadBalancerDnsName", balancer.dns_name)
 pulumi.export("targetGroupArn", balancer.target_group_arn)
-pulumi.export("appSecurityGroupId", app.id)
+pulumi.export("appSecurityGroupId", app.security_group_id)
 pulumi.export("databaseEndpoint", database.endpoint)
 pulumi.export("databaseMasterSecretArn", database.master_secret_arn)
 pulumi.export("alertTopicArn", monitoring.topic_arn)

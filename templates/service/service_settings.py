@@ -9,12 +9,21 @@ from __future__ import annotations
 from ipaddress import IPv4Network
 from typing import Literal
 
-from pydantic import EmailStr
+from typing import Any
+
+from pydantic import EmailStr, model_validator
+from soc2_components import environments
 from soc2_components.settings import DomainName, Settings, read_settings, setting
 
-# Production floors, the same as stacks/policy-config.prod.json asks of the policy pack: the
-# settings refuse a weaker prod stack before the pack ever sees it.
-PROD_FLOORS = {"backupRetentionDays": 35, "database.backupRetentionDays": 14}
+# This service's keys that follow the baseline's environment rules: the same defaults, and the same
+# floors that stacks/policy-config.prod.json asks of the policy pack, so a weaker prod stack is refused
+# before the pack ever sees it.
+ENVIRONMENT_KEYS = {
+    "network.azCount": "azCount",
+    "database.multiAz": "databaseMultiAz",
+    "database.backupRetentionDays": "databaseBackupRetentionDays",
+    "backupRetentionDays": "backupRetentionDays",
+}
 
 
 class NetworkSettings(Settings):
@@ -34,9 +43,9 @@ class DatabaseSettings(Settings):
     """Database engine."""
     instance_class: str = setting("db.t4g.medium", pattern=r"^db\.[a-z0-9-]+\.[a-z0-9]+$", allowed="an RDS class")
     """RDS instance class."""
-    multi_az: bool = setting(False, allowed="true or false (must be true in prod)")
+    multi_az: bool = setting(False, allowed="true or false")
     """Standby in a second zone."""
-    backup_retention_days: int = setting(7, ge=7, le=35, allowed="an integer from 7 to 35 (at least 14 in prod)")
+    backup_retention_days: int = setting(7, ge=7, le=35, allowed="an integer from 7 to 35")
     """Automated backup retention."""
 
 
@@ -55,10 +64,17 @@ class ServiceSettings(Settings):
     """Network settings."""
     database: DatabaseSettings = setting(default_factory=DatabaseSettings, allowed="an object (see database.*)")
     """Database settings."""
-    backup_retention_days: int = setting(14, ge=7, allowed="an integer of at least 7 (35 in prod)")
+    backup_retention_days: int = setting(14, ge=7, allowed="an integer of at least 7")
     """Daily AWS Backup retention."""
     log_retention_days: int = setting(365, ge=365, allowed="an integer of at least 365")
     """Retention of the service's log groups."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _environment_defaults(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        return environments.with_defaults(data, data.get("environment"), ENVIRONMENT_KEYS)
 
     def problems(self) -> list[tuple[str, object, str, str]]:
         """Rules across keys, reported like any other bad value."""
@@ -66,15 +82,17 @@ class ServiceSettings(Settings):
         if self.network.mode == "baseline" and not self.network.baseline_stack:
             found.append(("network.baselineStack", self.network.baseline_stack, "required when network.mode is baseline",
                           "organization/project/stack of the baseline, e.g. acme/soc2-baseline/prod"))
-        if self.environment == "prod":
-            values = {"backupRetentionDays": self.backup_retention_days,
-                      "database.backupRetentionDays": self.database.backup_retention_days}
-            found += [(key, values[key], f"below the prod minimum of {floor}", f"an integer of at least {floor} in prod")
-                      for key, floor in PROD_FLOORS.items() if values[key] < floor]
-            if not self.database.multi_az:
-                found.append(("database.multiAz", False, "a prod database needs a standby in a second zone",
-                              "true in prod"))
-        return found
+        allowed = {path: _allowed(path) for path in ENVIRONMENT_KEYS}
+        return found + environments.problems(self.model_dump(by_alias=True), self.environment, ENVIRONMENT_KEYS,
+                                             allowed)
+
+
+def _allowed(path: str) -> str:
+    model: Any = ServiceSettings
+    for part in path.split("."):
+        info = next(i for n, i in model.model_fields.items() if part in (n, i.alias))
+        model = info.annotation
+    return info.json_schema_extra["allowed"]
 
 
 def load_service_settings() -> ServiceSettings:

@@ -106,12 +106,12 @@ def test_a_prod_stack_passes_with_the_stricter_prod_policy_config(installed_tool
 
 
 def test_a_weak_prod_stack_stops_on_its_settings_and_writes_nothing(installed_toolkit, service):
-    add_stack(service, "weak", {**PROD, "database": {"backupRetentionDays": 14}})
+    add_stack(service, "weak", {**PROD, "database": {"multiAz": False, "backupRetentionDays": 14}})
     report = service / "weak-report.json"
     result = preflight(installed_toolkit, service, "check", "--stack", "weak", "--output", str(report))
     assert result.returncode == 2
-    assert (f"stacks/Pulumi.weak.yaml: {PROJECT}:database.multiAz = false: a prod database needs a standby in a "
-            "second zone; allowed: true in prod") in result.stderr
+    assert (f"stacks/Pulumi.weak.yaml: {PROJECT}:database.multiAz = false: must be true in prod; "
+            "allowed: true or false") in result.stderr
     assert not report.exists()
 
 
