@@ -51,6 +51,7 @@ def evidence(options: EvidenceOptions) -> tuple[CheckResult, dict[str, str]]:
     result = check(options.check)
     files = bundle(result, roster, roster_change(roster, roster_file, options.since) if options.since else None)
     files["README.md"] = index(result, files, options.check.program, roster_file if roster else None)
+    files = {name: result.redactor.text(text) for name, text in files.items()}  # whatever a document quoted
     write_directory(options.out, files)
     return result, files
 
