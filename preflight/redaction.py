@@ -14,6 +14,7 @@ import html
 import json
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from soc2_policies.conventions import is_credential_key
@@ -54,7 +55,9 @@ class Redactor:
         return self._pattern.sub(props.REDACTED, text) if self._pattern is not None and text else text
 
     def strings(self, value: Any) -> Any:
-        """A copy of JSON-like data with every string masked."""
+        """JSON-like data with every string masked (a copy, unless there is nothing to mask)."""
+        if self._pattern is None:
+            return value
         if isinstance(value, str):
             return self.text(value)
         if isinstance(value, dict):
@@ -77,7 +80,10 @@ class Redactor:
 def _credential(key: str, value: Any) -> bool:
     """A credential-looking key holding a plain value (or a list of them), which no report may show."""
     leaves = value if isinstance(value, list) else [value]
-    return is_credential_key(key) and bool(leaves) and all(_plain(leaf) for leaf in leaves)
+    return bool(leaves) and all(_plain(leaf) for leaf in leaves) and _is_credential_key(key)
+
+
+_is_credential_key = lru_cache(maxsize=8192)(is_credential_key)  # the same few hundred keys, on every resource
 
 
 def _plain(value: Any) -> bool:

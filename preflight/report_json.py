@@ -27,15 +27,17 @@ def report_data(result: CheckResult, include_resources: bool = False) -> dict[st
         "diagnostics": [{"severity": d.severity, "message": d.message, "urn": d.urn} for d in capture.diagnostics],
         "stackOutputs": result.redactor.properties(capture.stack_outputs),
     }
+    data = result.redactor.strings(data)
     if include_resources:
         data["resources"] = [_resource(r.to_json(), result) for r in capture.records]
-    return result.redactor.strings(data)
+    return data
 
 
 def _resource(record: dict[str, Any], result: CheckResult) -> dict[str, Any]:
     """A resource as reports show it: secrets, and plain values of credential-looking keys, redacted."""
-    return {**record, "inputs": result.redactor.properties(record["inputs"]),
-            "outputs": result.redactor.properties(record["outputs"])}
+    properties = ("inputs", "outputs")
+    rest = result.redactor.strings({k: v for k, v in record.items() if k not in properties})
+    return {k: result.redactor.properties(v) if k in properties else rest[k] for k, v in record.items()}
 
 
 def render_json(result: CheckResult) -> str:
