@@ -20,9 +20,7 @@ from typing import Any
 from soc2_policies.conventions import is_credential_key
 
 from . import strict_yaml
-from .errors import PreflightInputError
-
-__all__ = ["PreflightInputError", "Project", "StackConfig", "load_project", "load_stack_config", "SECRET_PLACEHOLDER"]
+from .errors import PreflightInputError  # noqa: F401  other modules import it from here
 
 SECRET_PLACEHOLDER = "[secret: not decrypted offline]"
 CONFIG_ENV_LIMIT = 128 * 1024

@@ -121,7 +121,10 @@ class DispatchingAnalyzer(_PolicyAnalyzerServicer):
 
     def _failure(self, policy: str, urn: str, err: Exception) -> str:
         frames = traceback.extract_tb(err.__traceback__)
-        at = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+        # The innermost line of policy code, not of the library it called.
+        own = [f for f in frames if "site-packages" not in f.filename and not f.filename.startswith(sys.base_prefix)]
+        frame = (own or frames or [None])[-1]
+        at = f" at {Path(frame.filename).name}:{frame.lineno}" if frame else ""
         subject = f"resource {urn}" if urn else "the stack"
         return (f"policy pack {self._pack_name}@v{self._pack_version}: policy {policy} raised on {subject}: "
                 f"{type(err).__name__}: {err}{at}")
