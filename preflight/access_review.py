@@ -9,16 +9,23 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .capture import Capture, ResourceRecord
 from .document import Document
-from .project import PreflightInputError
+from .errors import PreflightInputError
+from .project import Project, StackConfig
+from .strict_yaml import parse
+
+ROSTER_SETTING = "soc2-baseline:access"
+ROSTER_KEY = "rosterFile"
+DEFAULT_ROSTER = "stacks/people.yaml"
+"""The baseline's default roster (AccessSettings.roster_file in components/baseline_settings.py; a test
+keeps the two equal), relative to the project."""
 
 IAM_USER = "aws:iam/user:User"
 IAM_MEMBERSHIP = "aws:iam/userGroupMembership:UserGroupMembership"
@@ -47,11 +54,23 @@ class RosterChange:
     changed: list[tuple[dict[str, Any], dict[str, Any]]]
 
 
-def read_roster(text: str, origin: str) -> list[dict[str, Any]]:
+def roster_path(project: Project, stack: StackConfig, given: Path | None) -> Path:
+    """The roster to review: `--roster`, else the one the stack's settings name, else the baseline's default."""
+    if given is not None:
+        if not given.is_file():
+            raise PreflightInputError(f"--roster {given}: no such file; pass the people roster the stack uses "
+                                      f"(by default the stack's {ROSTER_SETTING}.{ROSTER_KEY}, else {DEFAULT_ROSTER})")
+        return given
     try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError:
-        raise PreflightInputError(f"{origin}: the roster is not valid YAML") from None
+        access = json.loads(stack.values.get(ROSTER_SETTING, "{}"))
+    except json.JSONDecodeError:
+        access = {}  # not an object: the program's own settings check reports it
+    named = access.get(ROSTER_KEY) if isinstance(access, dict) else None
+    return project.directory / (named if isinstance(named, str) and named else DEFAULT_ROSTER)
+
+
+def read_roster(text: str, origin: str) -> list[dict[str, Any]]:
+    data = parse(text, origin)[0] or {}
     people = data.get("people") if isinstance(data, dict) else None
     if not isinstance(people, list):
         raise PreflightInputError(f"{origin}: the roster has no `people` list")

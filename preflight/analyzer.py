@@ -162,9 +162,27 @@ class ResourceAnalysis:
 
     def _collect_oldest(self) -> None:
         urn, future = self._pending.popleft()
-        response = future.result()
+        try:
+            response = future.result()
+        except grpc.RpcError as err:
+            raise AnalyzeError(urn, err) from None
         self._results[urn] = ([_diagnostic(d, urn) for d in response.diagnostics],
                               [(n.policy_name, urn, n.reason) for n in response.not_applicable])
+
+
+class AnalyzeError(grpc.RpcError):
+    """A failed Analyze call, naming the resource it was about (a pack's own message may not)."""
+
+    def __init__(self, urn: str, err: grpc.RpcError):
+        super().__init__()
+        self.urn, self.err = urn, err
+
+    def code(self) -> grpc.StatusCode:
+        return self.err.code()
+
+    def details(self) -> str:
+        detail = self.err.details() or str(self.err)
+        return detail if self.urn in detail else f"Analyze of {self.urn} failed: {detail}"
 
 
 class _EngineLog(engine_pb2_grpc.EngineServicer):

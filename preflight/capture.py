@@ -32,11 +32,11 @@ from google.protobuf import empty_pb2
 from pulumi import Output
 from pulumi.runtime import mocks, settings
 from pulumi.runtime import config as runtime_config
-from pulumi.runtime.proto import engine_pb2, resource_pb2
+from pulumi.runtime.proto import engine_pb2, provider_pb2, resource_pb2
 from pulumi.runtime.stack import run_in_stack
 
 from . import properties as props
-from .offline_data import WHOLLY_UNKNOWN, offline_invoke
+from .offline_data import InvokeFailure, offline_invoke
 
 Mode = Literal["preview", "resolved", "state"]
 STACK_TYPE = "pulumi:pulumi:Stack"
@@ -187,15 +187,18 @@ class RecordingMonitor(mocks.MockMonitor):
         return resource_pb2.ReadResourceResponse(urn=urn, properties=props.to_struct(state))
 
     def Invoke(self, request: Any) -> resource_pb2.ResourceInvokeResponse:
-        args = props.from_struct(request.args)
-        result = offline_invoke(request.tok, args, self.config, self.mode)
-        if result == WHOLLY_UNKNOWN:
+        try:
+            answer = offline_invoke(request.tok, props.from_struct(request.args), self.config)
+        except InvokeFailure as failure:  # the provider would refuse these arguments: the program's call raises
+            return resource_pb2.ResourceInvokeResponse(failures=[provider_pb2.CheckFailure(
+                property=failure.property, reason=failure.reason)])
+        if answer.note:
+            with self._lock:  # once per data source, however often it is called
+                if all(d.message != answer.note for d in self.diagnostics):
+                    self.diagnostics.append(Diagnostic(answer.severity, answer.note))
+        if answer.result is None:
             return resource_pb2.ResourceInvokeResponse(unknown=True)
-        if result is None:
-            self.diagnostics.append(Diagnostic("warning", f"data source {request.tok} is not simulated offline; "
-                                                          "it returned no data"))
-            result = {}
-        return resource_pb2.ResourceInvokeResponse(**{"return": props.to_struct(result)})
+        return resource_pb2.ResourceInvokeResponse(**{"return": props.to_struct(answer.result)})
 
     def _keep(self, record: ResourceRecord) -> None:
         with self._lock:

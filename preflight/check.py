@@ -64,12 +64,14 @@ def check(options: CheckOptions) -> CheckResult:
     project = load_project(options.program)
     stack_config = load_stack_config(project, options.stack)
     context = StackContext(project.name, options.stack, options.mode, stack_config.values, stack_config.secret_keys)
-    return run_packs(options.packs or default_packs(project.directory), options.pack_configs,
-                     pack_environment(project.name, stack_config.stack, stack_config.values, options.mode),
-                     lambda on_record: run_program(project.directory, project.main, project.name, options.stack,
-                                                   stack_config.values, stack_config.secret_keys, options.mode,
-                                                   on_record=on_record),
-                     context)
+    result = run_packs(options.packs or default_packs(project.directory), options.pack_configs,
+                       pack_environment(project.name, stack_config.stack, stack_config.values, options.mode),
+                       lambda on_record: run_program(project.directory, project.main, project.name, options.stack,
+                                                     stack_config.values, stack_config.secret_keys, options.mode,
+                                                     on_record=on_record),
+                       context)
+    result.add_stack_config(stack_config)
+    return result
 
 
 Produce = Callable[[OnRecord | None], Capture]

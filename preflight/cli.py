@@ -64,7 +64,7 @@ def parser() -> argparse.ArgumentParser:
     bundle = commands.add_parser("evidence", help="write the SOC 2 evidence bundle for a stack")
     _program(bundle)
     bundle.add_argument("--out", type=Path, required=True, help="directory for the bundle (replaced if it holds one)")
-    bundle.add_argument("--roster", type=Path, help="people roster (default: <program>/stacks/people.yaml)")
+    bundle.add_argument("--roster", type=Path, help="people roster (default: the stack's soc2-baseline:access.rosterFile, else stacks/people.yaml)")
     bundle.add_argument("--since", metavar="GITREF", help="list who was added or removed since this commit or tag")
     state = commands.add_parser("analyze-state", help="check a `pulumi stack export` file (deployed state)")
     state.add_argument("file", type=Path, help="output of `pulumi stack export --file FILE`")

@@ -15,17 +15,19 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from .access_review import grants, read_roster, review_csv, review_document, roster_change
+from .access_review import grants, read_roster, review_csv, review_document, roster_change, roster_path
 from .check import CheckOptions, check
 from .document import Document
 from .junit import render_junit
 from .matrix import control_matrix, matrix_document
 from .report_document import render_markdown
 from .policy_documents import policy_documents
+from .project import load_project, load_stack_config
 from .report_json import report_data
 from .results import CheckResult
 from .sarif import TOOL_VERSION, render_sarif
 from .soc2 import STATUSES
+from .strict_yaml import decode
 from .writing import check_output_directory, write_directory
 
 PACKAGES = ("pulumi", "pulumi-policy", "pulumi-aws", "pulumi-github", "pulumi-datadog", "pulumi-random", "grpcio")
@@ -42,11 +44,14 @@ class EvidenceOptions:
 def evidence(options: EvidenceOptions) -> tuple[CheckResult, dict[str, str]]:
     """Runs the check and writes the bundle; returns the verdict and what was written."""
     check_output_directory(options.out)
-    roster_path = options.roster or options.check.program / "stacks" / "people.yaml"
-    roster = read_roster(roster_path.read_text(), str(roster_path)) if roster_path.is_file() else []
+    project = load_project(options.check.program)
+    roster_file = roster_path(project, load_stack_config(project, options.check.stack), options.roster)
+    roster = read_roster(decode(roster_file.read_bytes(), str(roster_file)), str(roster_file)) \
+        if roster_file.is_file() else []
     result = check(options.check)
-    files = bundle(result, roster, roster_change(roster, roster_path, options.since) if options.since else None)
-    files["README.md"] = index(result, files, options.check.program, roster_path if roster else None)
+    files = bundle(result, roster, roster_change(roster, roster_file, options.since) if options.since else None)
+    files["README.md"] = index(result, files, options.check.program, roster_file if roster else None)
+    files = {name: result.redactor.text(text) for name, text in files.items()}  # whatever a document quoted
     write_directory(options.out, files)
     return result, files
 

@@ -54,7 +54,7 @@ def render_junit(result: CheckResult) -> str:
     for key, value in totals.items():
         suites.set(key, str(value))
     ElementTree.indent(suites)
-    return ElementTree.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+    return result.redactor.text(ElementTree.tostring(suites, encoding="unicode", xml_declaration=True) + "\n")
 
 
 def _outcome(case: ElementTree.Element, found: list[Finding], not_applicable: str | None) -> str:

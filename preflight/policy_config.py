@@ -10,16 +10,23 @@ would otherwise be ignored in silence.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
+import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft7Validator
 
-from .project import PreflightInputError
+from .errors import PreflightInputError
+from .strict_yaml import decode
 
 LEVELS = ("advisory", "mandatory", "remediate", "disabled")
+ALL = "all"
+"""Sets every policy's enforcement level; the CLI applies nothing else given under it."""
+DATE_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass
@@ -51,16 +58,57 @@ def load_config_file(path: str | Path) -> dict[str, PolicyConfig]:
     path = Path(path)
     if not path.is_file():
         raise PreflightInputError(f"{path}: policy pack config file not found")
-    text = path.read_text()
+    text = decode(path.read_bytes(), str(path))
     if not text.strip():
         return {}
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_NotFinite, parse_float=_finite_float,
+                          object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as err:
         raise PreflightInputError(f"{path}: not valid JSON: {err}") from None
+    except _DuplicateKey as err:
+        raise PreflightInputError(f"{path}: key {err.key!r} is given twice in one object; "
+                                  "the CLI would keep only the last one") from None
     if not isinstance(data, dict):
         raise PreflightInputError(f"{path}: must be a JSON object of policy names to levels or objects")
+    for where, literal in _not_finite(data, ""):
+        raise PreflightInputError(f"{path}: {where}: {literal} is not a number; a threshold must be a finite number")
     return parse_config(data, str(path))
+
+
+class _NotFinite(str):
+    """NaN, Infinity or a number too large for a float, kept as written until its place is named."""
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str):
+        self.key = key
+
+
+def _finite_float(text: str) -> float | _NotFinite:
+    value = float(text)
+    return value if math.isfinite(value) else _NotFinite(text)
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(key)
+        result[key] = value
+    return result
+
+
+def _not_finite(value: Any, where: str) -> list[tuple[str, str]]:
+    """(policy: key.path, literal) for every non-finite number, as `bucket-tagged: maxDays`."""
+    if isinstance(value, _NotFinite):
+        return [(where, str(value))]
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else []
+    found = []
+    for key, item in items:
+        inner = f"{key}" if not where else (f"{where}: {key}" if ":" not in where else f"{where}.{key}")
+        found += _not_finite(item, inner)
+    return found
 
 
 def parse_config(data: dict[str, Any], origin: str = "policy config") -> dict[str, PolicyConfig]:
@@ -89,12 +137,18 @@ def reconcile(pack: str, version: str, policies: list[PolicySchema], initial: di
               given: dict[str, PolicyConfig]) -> dict[str, PolicyConfig]:
     """Defaults, then the pack's initial config, then the user's; validated. Raises PolicyConfigError."""
     known = {p.name for p in policies}
-    unknown = sorted(set(given) - known - {"all"})
+    unknown = sorted(set(given) - known - {ALL})
     if unknown:
         raise PolicyConfigError(pack, version, [f"{name}: no such policy in this pack" for name in unknown])
+    for layer in (initial, given):
+        keys = sorted((layer.get(ALL) or PolicyConfig()).properties or {})
+        if keys:
+            raise PolicyConfigError(pack, version, [f"{ALL}: {key}: unknown config key; allowed: enforcementLevel "
+                                                    f"(under `{ALL}` the CLI applies only the enforcement level)"
+                                                    for key in keys])
     result = {p.name: PolicyConfig(p.enforcement_level, _defaults(p) or None) for p in policies}
     for layer in (initial, given):
-        all_level = layer.get("all", PolicyConfig()).enforcement_level
+        all_level = layer.get(ALL, PolicyConfig()).enforcement_level
         if all_level in LEVELS:
             for config in result.values():
                 config.enforcement_level = all_level
@@ -125,7 +179,29 @@ def _validate(policy: PolicySchema, properties: dict[str, Any]) -> list[str]:
     for key in sorted(set(properties) - set(policy.properties)):
         allowed = ", ".join(sorted(policy.properties)) or "no keys"
         errors.append(f"{policy.name}: {key}: unknown config key; allowed: {allowed}")
-    for error in Draft7Validator(schema).iter_errors(properties):
+    for error in Draft7Validator(schema, format_checker=Draft7Validator.FORMAT_CHECKER).iter_errors(properties):
         path = ".".join(str(p) for p in error.absolute_path)
         errors.append(f"{policy.name}: {path or '(root)'}: {error.message}")
+    errors += [f"{policy.name}: {path}: {value!r} is not a calendar date (YYYY-MM-DD)"
+               for path, value in _expiry_dates(properties, "") if not _is_date(value)]
     return errors
+
+
+def _expiry_dates(value: Any, path: str) -> list[tuple[str, str]]:
+    """Every date-shaped string at an `expires` key (waivers'), with its path, as `waivers.0.expires`."""
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else []
+    found = []
+    for key, item in items:
+        inner = f"{path}.{key}" if path else str(key)
+        if key == "expires" and isinstance(item, str) and DATE_SHAPE.match(item):
+            found.append((inner, item))
+        found += _expiry_dates(item, inner)
+    return found
+
+
+def _is_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True

@@ -20,6 +20,10 @@ def check_document(result: CheckResult) -> Document:
               [[f"`{r.info.name}`", r.info.version, str(len(r.info.policies)),
                 ", ".join(f"`{name}`" for name in r.disabled) or "none", str(len(r.not_applicable))]
                for r in result.packs])
+    warnings = [d.message for d in capture.diagnostics if d.severity == "warning"]
+    if warnings:
+        doc.heading(2, f"Warnings ({len(warnings)})")
+        doc.items(warnings)
     for kind, title in (("violation", "Violations"), ("waived", "Waived findings"),
                         ("not-evaluated", "Not evaluated offline")):
         rows = [[f.enforcement_level if kind == "violation" else kind, f.severity, f"`{f.policy}`",
@@ -32,8 +36,8 @@ def check_document(result: CheckResult) -> Document:
 
 
 def render_markdown(result: CheckResult) -> str:
-    return check_document(result).markdown()
+    return result.redactor.text(check_document(result).markdown())
 
 
 def render_html(result: CheckResult) -> str:
-    return check_document(result).html()
+    return result.redactor.text(check_document(result).html())

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from . import properties as props
 from .results import CheckResult
 
 SCHEMA_VERSION = 1
@@ -26,12 +25,20 @@ def report_data(result: CheckResult, include_resources: bool = False) -> dict[st
                    "policies": len(r.info.policies), "notApplicable": len(r.not_applicable)} for r in result.packs],
         "findings": [f.to_json() for f in result.findings],
         "diagnostics": [{"severity": d.severity, "message": d.message, "urn": d.urn} for d in capture.diagnostics],
-        "stackOutputs": props.redacted(capture.stack_outputs),
+        "stackOutputs": result.redactor.properties(capture.stack_outputs),
     }
+    data = result.redactor.strings(data)
     if include_resources:
-        data["resources"] = [r.to_json() for r in capture.records]
+        data["resources"] = [_resource(r.to_json(), result) for r in capture.records]
     return data
 
 
+def _resource(record: dict[str, Any], result: CheckResult) -> dict[str, Any]:
+    """A resource as reports show it: secrets, and plain values of credential-looking keys, redacted."""
+    properties = ("inputs", "outputs")
+    rest = result.redactor.strings({k: v for k, v in record.items() if k not in properties})
+    return {k: result.redactor.properties(v) if k in properties else rest[k] for k, v in record.items()}
+
+
 def render_json(result: CheckResult) -> str:
-    return json.dumps(report_data(result), indent=2, sort_keys=False) + "\n"
+    return result.redactor.text(json.dumps(report_data(result), indent=2, sort_keys=False) + "\n")

@@ -30,9 +30,11 @@ def render_text(result: CheckResult) -> str:
             lines.extend(_resource_block(urn, list(group)))
     warnings = [d for d in capture.diagnostics if d.severity == "warning"]
     if warnings:
-        lines.append(f"Program warnings: {len(warnings)} (see --format json)")
+        lines.append(f"Warnings ({len(warnings)}):")
+        lines.extend(f"    {d.message}" for d in warnings)
+        lines.append("")
     lines.append(summary_line(result))
-    return "\n".join(lines) + "\n"
+    return result.redactor.text("\n".join(lines) + "\n")
 
 
 def summary_line(result: CheckResult) -> str:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from soc2_policies.conventions import WAIVED_MARK
 
 from .analyzer import PackRun, RawDiagnostic
-from .capture import Capture, SourceLocation
+from .capture import Capture, Diagnostic, SourceLocation
+from .project import SECRET_PLACEHOLDER, StackConfig
+from .redaction import Redactor, secret_plaintexts
+
 PREVIEW_MARK = "can't run policy"
 """The pulumi-policy SDK's advisory when a policy reads a value unknown during preview."""
 
@@ -44,10 +47,31 @@ class Finding:
 
 @dataclass
 class CheckResult:
+    """The verdict. Its findings and diagnostics are redacted on construction: no secret plaintext in them."""
+
     capture: Capture
     packs: list[PackRun]
     findings: list[Finding]
     timings: dict[str, float] = field(default_factory=dict)
+    redactor: Redactor = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.redactor = Redactor(capture_secrets(self.capture))
+        self._redact()
+
+    def add_stack_config(self, config: StackConfig) -> None:
+        """Warns about credentials the stack file holds in plain text, and redacts them and its secrets."""
+        self.capture.diagnostics.extend(Diagnostic("warning", warning) for warning in config.warnings)
+        secrets = {config.values[k] for k in config.secret_keys if config.values.get(k, SECRET_PLACEHOLDER)
+                   != SECRET_PLACEHOLDER}
+        self.redactor = self.redactor.with_plaintexts(secrets | config.plaintext_credentials)
+        self._redact()
+
+    def _redact(self) -> None:
+        mask = self.redactor.text
+        self.findings = [replace(f, description=mask(f.description), detail=mask(f.detail)) for f in self.findings]
+        for diagnostic in self.capture.diagnostics:
+            diagnostic.message = mask(diagnostic.message)
 
     @property
     def mandatory(self) -> list[Finding]:
@@ -69,6 +93,14 @@ class CheckResult:
             "disabled": sum(len(p.disabled) for p in self.packs),
             "packs": len(self.packs),
         }
+
+
+def capture_secrets(capture: Capture) -> set[str]:
+    """Every secret plaintext in what the program registered and exported, provider inputs included."""
+    found = secret_plaintexts(capture.stack_outputs)
+    for record in capture.records:
+        found |= secret_plaintexts(record.inputs) | secret_plaintexts(record.outputs)
+    return found
 
 
 def urn_type_and_name(urn: str) -> tuple[str, str]:

@@ -112,4 +112,4 @@ def render_sarif(result: CheckResult) -> str:
                         if f.policy in index],
         }],
     }
-    return json.dumps(document, indent=2) + "\n"
+    return result.redactor.text(json.dumps(document, indent=2) + "\n")

@@ -129,3 +129,34 @@ def test_a_foreign_directory_is_never_overwritten_and_nothing_is_written(tmp_pat
     assert result.returncode == 2 and "refusing to overwrite" in result.stderr
     assert [p.name for p in foreign.iterdir()] == ["notes.md"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["docs"]
+
+
+def test_the_access_review_reads_the_roster_the_stack_names(baseline_project, tmp_path):
+    everyone = (REPO / "stacks" / "people.yaml").read_text()
+    without_ada = everyone.replace("Ada Lovelace", "Ada Lovelace (left)").replace("ada@", "ada-left@")
+    project = baseline_project({"soc2-baseline:access": {"rosterFile": "stacks/team.yaml"}}, roster=without_ada)
+    (project / "stacks" / "team.yaml").write_text(everyone)
+    _, files = evidence(EvidenceOptions(tmp_path / "bundle", CheckOptions(project, "dev")))
+    review = files["access-review.md"]
+    assert "- Ada Lovelace <ada@acme-corp.example.com>: AWS soc2-dev-access-admins; GitHub admin" in review
+    assert "ada-left@" not in review
+    assert f"| Roster | {project / 'stacks' / 'team.yaml'} |" in files["README.md"]
+
+
+def test_a_missing_roster_exits_2_before_anything_runs(tmp_path, strays):
+    out = tmp_path / "bundle"
+    result = run_cli("evidence", "--stack", "test", "--program", str(FIXTURES / "component_program"),
+                     "--out", str(out), "--roster", str(tmp_path / "nobody.yaml"), env=strays.env())
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.strip() == (f"preflight: --roster {tmp_path / 'nobody.yaml'}: no such file; pass the people "
+                                     "roster the stack uses (by default the stack's soc2-baseline:access.rosterFile, "
+                                     "else stacks/people.yaml)")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_default_roster_is_the_baselines():
+    from components.baseline_settings import NAMESPACE, AccessSettings
+    from preflight.access_review import DEFAULT_ROSTER, ROSTER_SETTING
+
+    assert AccessSettings.model_fields["roster_file"].default == DEFAULT_ROSTER
+    assert ROSTER_SETTING == f"{NAMESPACE}:access"

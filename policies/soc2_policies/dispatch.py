@@ -14,7 +14,9 @@ import asyncio
 import datetime as dt
 import sys
 import time
+import traceback
 from concurrent import futures
+from pathlib import Path
 from inspect import isawaitable
 from typing import Any
 
@@ -52,7 +54,7 @@ class DispatchingAnalyzer(_PolicyAnalyzerServicer):
         self._by_type: dict[str, list[Soc2ResourcePolicy]] = {}
         self._runtime_configured = False
 
-    def Analyze(self, request: Any, _context: Any) -> Any:
+    def Analyze(self, request: Any, context: Any) -> Any:
         self._configure_once()
         response = proto.AnalyzeResponse()
         policies = self._policies_for(request.type)
@@ -65,12 +67,12 @@ class DispatchingAnalyzer(_PolicyAnalyzerServicer):
             if level is None:
                 continue
             config = policy.effective_config(self._get_policy_config(policy.name))
-            outcome = self._run(policy, response, lambda: policy.findings(resource, config))
+            outcome = self._run(policy, response, lambda: policy.findings(resource, config), context, request.urn)
             for message in outcome:
                 self._report(response, policy, level, message, request.urn, resource.name, config)
         return response
 
-    def AnalyzeStack(self, request: Any, _context: Any) -> Any:
+    def AnalyzeStack(self, request: Any, context: Any) -> Any:
         self._configure_once()
         response = proto.AnalyzeResponse()
         active = [(p, self._level(p)) for p in self._stack_policies]
@@ -81,7 +83,7 @@ class DispatchingAnalyzer(_PolicyAnalyzerServicer):
         names = {r.urn: r.name for r in stack}
         for policy, level in active:
             config = policy.effective_config(self._get_policy_config(policy.name))
-            outcome = self._run(policy, response, lambda: policy.findings(stack, config))
+            outcome = self._run(policy, response, lambda: policy.findings(stack, config), context, "")
             for message, urn in outcome:
                 self._report(response, policy, level, message, urn, names.get(urn, ""), config)
         return response
@@ -102,7 +104,7 @@ class DispatchingAnalyzer(_PolicyAnalyzerServicer):
             return None
         return EnforcementLevel.MANDATORY if level == EnforcementLevel.REMEDIATE else level
 
-    def _run(self, policy: Any, response: Any, evaluate: Any) -> list[Any]:
+    def _run(self, policy: Any, response: Any, evaluate: Any, context: Any, urn: str) -> list[Any]:
         try:
             result = evaluate()
             if isawaitable(result):
@@ -117,7 +119,19 @@ class DispatchingAnalyzer(_PolicyAnalyzerServicer):
                 enforcementLevel=self._map_enforcement_level(EnforcementLevel.ADVISORY)))
         except _NotApplicableError as err:
             response.not_applicable.append(proto.PolicyNotApplicable(policy_name=policy.name, reason=err.reason or ""))
+        except Exception as err:  # noqa: BLE001 a bug in a policy fails the call, naming what failed where
+            context.abort(grpc.StatusCode.INTERNAL, self._failure(policy.name, urn, err))
         return []
+
+    def _failure(self, policy: str, urn: str, err: Exception) -> str:
+        frames = traceback.extract_tb(err.__traceback__)
+        # The innermost line of policy code, not of the library it called.
+        own = [f for f in frames if "site-packages" not in f.filename and not f.filename.startswith(sys.base_prefix)]
+        frame = (own or frames or [None])[-1]
+        at = f" at {Path(frame.filename).name}:{frame.lineno}" if frame else ""
+        subject = f"resource {urn}" if urn else "the stack"
+        return (f"policy pack {self._pack_name}@v{self._pack_version}: policy {policy} raised on {subject}: "
+                f"{type(err).__name__}: {err}{at}")
 
     def _report(self, response: Any, policy: Any, level: EnforcementLevel, message: str, urn: str, name: str,
                 config: dict[str, Any]) -> None:
