@@ -86,6 +86,8 @@ def index(result: CheckResult, files: dict[str, str], program: Path, roster: Pat
         ["Verdict", f"{'FAIL' if result.exit_code else 'PASS'}: {counts['mandatory']} mandatory, {counts['advisory']} "
                     f"advisory, {counts['waived']} waived, {counts['notEvaluated']} not evaluated offline"],
         ["Resources checked", f"{counts['resourcesChecked']} ({capture.mode} mode)"],
+        ["Not examined", result.coverage.summary() + (": " + ", ".join(
+            f"`{u.type}` x{u.count}" for u in result.coverage.unexamined) if result.coverage.unexamined else "")],
         ["Policy packs", ", ".join(f"`{r.info.name}` v{r.info.version} ({len(r.info.policies)} policies"
                                    + (f", {len(r.disabled)} disabled by config" if r.disabled else "") + ")"
                                    for r in result.packs)],

@@ -1,5 +1,6 @@
 """JUnit XML: one testcase per policy and resource it examined. Violations fail; waived, not
-applicable and not-evaluated results are skipped with the reason."""
+applicable and not-evaluated results are skipped with the reason. A last suite has one testcase
+per type no policy examined: skipped, or failed under --require-coverage."""
 
 from __future__ import annotations
 
@@ -51,10 +52,27 @@ def render_junit(result: CheckResult) -> str:
         for key, value in counts.items():
             suite.set(key, str(value))
             totals[key] += value
+    coverage = _coverage_suite(suites, result)
     for key, value in totals.items():
-        suites.set(key, str(value))
+        suites.set(key, str(value + coverage[key]))
     ElementTree.indent(suites)
     return result.redactor.text(ElementTree.tostring(suites, encoding="unicode", xml_declaration=True) + "\n")
+
+
+def _coverage_suite(suites: ElementTree.Element, result: CheckResult) -> dict[str, int]:
+    unexamined = result.coverage.unexamined
+    counts = {"tests": len(unexamined), "failures": len(unexamined) if result.uncovered else 0,
+              "skipped": 0 if result.uncovered else len(unexamined)}
+    if not unexamined:
+        return counts
+    suite = ElementTree.SubElement(suites, "testsuite", name="coverage: types no policy examined",
+                                   **{k: str(v) for k, v in counts.items()})
+    for entry in unexamined:
+        case = ElementTree.SubElement(suite, "testcase", classname=entry.type,
+                                      name=f"examined by a policy [{entry.count} resources]")
+        message = f"{entry.count} {entry.type} resources were examined by no policy"
+        ElementTree.SubElement(case, "failure" if result.uncovered else "skipped", message=message)
+    return counts
 
 
 def _outcome(case: ElementTree.Element, found: list[Finding], not_applicable: str | None) -> str:

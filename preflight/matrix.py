@@ -87,6 +87,10 @@ def matrix_document(result: CheckResult) -> Document:
                   "A criterion is enforced only where a policy checks it; what code cannot prove is named as an "
                   "organizational control, never assumed.")
     doc.table(["Status", "Criteria"], [[status, str(sum(r.status == status for r in rows))] for status in STATUSES])
+    if result.coverage.unexamined:
+        doc.paragraph(f"Not examined: {result.coverage.summary()} "
+                      f"({', '.join(f'{u.type} x{u.count}' for u in result.coverage.unexamined)}). No criterion's "
+                      "status covers them: no policy looked at them.")
     doc.heading(2, "Criteria")
     doc.table(["Criterion", "Status", "Policies", "Components", "Resources", "Violations", "Notes"], [
         [f"**{r.id}** {r.title}", r.status, ", ".join(f"`{p}`" for p in r.policies) or "none",

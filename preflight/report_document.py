@@ -12,9 +12,10 @@ def check_document(result: CheckResult) -> Document:
     counts = result.counts()
     doc = Document(f"SOC 2 preflight: {capture.project}/{capture.stack}: {'FAIL' if result.exit_code else 'PASS'}")
     doc.paragraph(summary_line(result) + f" ({capture.mode} mode).")
-    doc.table(["Mandatory", "Advisory", "Waived", "Not evaluated offline", "Resources", "Policies", "Packs"],
+    doc.table(["Mandatory", "Advisory", "Waived", "Not evaluated offline", "Resources", "Not examined", "Policies",
+               "Packs"],
               [[str(counts[k]) for k in ("mandatory", "advisory", "waived", "notEvaluated", "resourcesChecked",
-                                          "policies", "packs")]])
+                                          "notExaminedResources", "policies", "packs")]])
     doc.heading(2, "Policy packs")
     doc.table(["Pack", "Version", "Policies", "Disabled by config", "Not applicable"],
               [[f"`{r.info.name}`", r.info.version, str(len(r.info.policies)),
@@ -24,6 +25,7 @@ def check_document(result: CheckResult) -> Document:
     if warnings:
         doc.heading(2, f"Warnings ({len(warnings)})")
         doc.items(warnings)
+    coverage_section(doc, result)
     for kind, title in (("violation", "Violations"), ("waived", "Waived findings"),
                         ("not-evaluated", "Not evaluated offline")):
         rows = [[f.enforcement_level if kind == "violation" else kind, f.severity, f"`{f.policy}`",
@@ -33,6 +35,20 @@ def check_document(result: CheckResult) -> Document:
             doc.heading(2, f"{title} ({len(rows)})")
             doc.table(["Level", "Severity", "Policy", "Resource", "Source", "Message"], rows)
     return doc
+
+
+def coverage_section(doc: Document, result: CheckResult) -> None:
+    """The types no policy examined, with counts; a pass says nothing about them."""
+    coverage = result.coverage
+    if coverage.unexamined:
+        doc.heading(2, f"Not examined by any policy ({coverage.summary()})")
+        if result.uncovered:
+            doc.paragraph("These fail the check: `--require-coverage` is on.")
+        doc.table(["Type", "Resources"], [[f"`{u.type}`", str(u.count)] for u in coverage.unexamined])
+    if coverage.opaque_packs:
+        doc.paragraph(f"Packs that do not say which types their policies examine: "
+                      f"{', '.join(f'`{p}`' for p in coverage.opaque_packs)}; the list counts only the policies "
+                      "that do.")
 
 
 def render_markdown(result: CheckResult) -> str:

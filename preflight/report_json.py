@@ -24,6 +24,8 @@ def report_data(result: CheckResult, include_resources: bool = False) -> dict[st
         "packs": [{"name": r.info.name, "version": r.info.version, "directory": str(r.info.directory),
                    "policies": len(r.info.policies), "notApplicable": len(r.not_applicable)} for r in result.packs],
         "findings": [f.to_json() for f in result.findings],
+        "coverage": {"notExamined": [{"type": u.type, "count": u.count} for u in result.coverage.unexamined],
+                     "opaquePacks": list(result.coverage.opaque_packs), "required": result.require_coverage},
         "diagnostics": [{"severity": d.severity, "message": d.message, "urn": d.urn} for d in capture.diagnostics],
         "stackOutputs": result.redactor.properties(capture.stack_outputs),
     }

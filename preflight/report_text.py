@@ -28,6 +28,7 @@ def render_text(result: CheckResult) -> str:
         lines.append("Policy violations:")
         for urn, group in groupby(result.findings, key=lambda f: f.urn):
             lines.extend(_resource_block(urn, list(group)))
+    lines.extend(coverage_lines(result))
     warnings = [d for d in capture.diagnostics if d.severity == "warning"]
     if warnings:
         lines.append(f"Warnings ({len(warnings)}):")
@@ -40,8 +41,26 @@ def render_text(result: CheckResult) -> str:
 def summary_line(result: CheckResult) -> str:
     c = result.counts()
     verdict = "FAIL" if result.exit_code else "PASS"
+    required = " (--require-coverage)" if result.uncovered else ""
     return (f"{verdict}: {c['mandatory']} mandatory, {c['advisory']} advisory, {c['waived']} waived, "
-            f"{c['notEvaluated']} not evaluated offline; {c['resourcesChecked']} resources checked")
+            f"{c['notEvaluated']} not evaluated offline; {c['resourcesChecked']} resources checked; "
+            f"{result.coverage.summary()}{required}")
+
+
+def coverage_lines(result: CheckResult) -> list[str]:
+    """What no policy examined, so a pass is never read as covering it."""
+    coverage = result.coverage
+    lines = []
+    if coverage.unexamined:
+        label = "fails the check: --require-coverage" if result.uncovered else "no policy looked at these"
+        lines.append(f"Not examined by any policy ({coverage.summary()}; {label}):")
+        lines.extend(f"    {u.type}  x{u.count}" for u in coverage.unexamined)
+        lines.append("")
+    if coverage.opaque_packs:
+        lines.append(f"Packs that do not say which types their policies examine: {', '.join(coverage.opaque_packs)}; "
+                     "the list above counts only the policies that do.")
+        lines.append("")
+    return lines
 
 
 def _resource_block(urn: str, findings: list[Finding]) -> list[str]:

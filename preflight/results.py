@@ -9,6 +9,7 @@ from soc2_policies.conventions import WAIVED_MARK
 
 from .analyzer import PackRun, RawDiagnostic
 from .capture import Capture, Diagnostic, SourceLocation
+from .coverage import Coverage, coverage
 from .project import SECRET_PLACEHOLDER, StackConfig
 from .redaction import Redactor, secret_plaintexts
 
@@ -53,10 +54,14 @@ class CheckResult:
     packs: list[PackRun]
     findings: list[Finding]
     timings: dict[str, float] = field(default_factory=dict)
+    require_coverage: bool = False
+    """--require-coverage: a type no policy examined fails the check (exit 1) like a mandatory violation."""
     redactor: Redactor = field(init=False, repr=False)
+    coverage: Coverage = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.redactor = Redactor(capture_secrets(self.capture))
+        self.coverage = coverage(self.capture, self.packs)
         self._redact()
 
     def add_stack_config(self, config: StackConfig) -> None:
@@ -78,8 +83,13 @@ class CheckResult:
         return [f for f in self.findings if f.blocking]
 
     @property
+    def uncovered(self) -> bool:
+        """Whether what no policy examined fails the check (only with --require-coverage)."""
+        return self.require_coverage and bool(self.coverage.unexamined)
+
+    @property
     def exit_code(self) -> int:
-        return 1 if self.mandatory else 0
+        return 1 if self.mandatory or self.uncovered else 0
 
     def counts(self) -> dict[str, int]:
         violations = [f for f in self.findings if f.kind == "violation"]
@@ -92,6 +102,8 @@ class CheckResult:
             "policies": sum(len(p.info.policies) for p in self.packs),
             "disabled": sum(len(p.disabled) for p in self.packs),
             "packs": len(self.packs),
+            "notExaminedResources": self.coverage.resources,
+            "notExaminedTypes": len(self.coverage.unexamined),
         }
 
 

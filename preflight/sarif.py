@@ -87,6 +87,18 @@ def _result(finding: Finding, rule_index: int, program_dir: Path, root: Path) ->
     return result
 
 
+def _coverage_notes(result: CheckResult) -> list[dict[str, Any]]:
+    """One notification per type no policy examined: an error under --require-coverage, a note otherwise."""
+    level = "error" if result.uncovered else "note"
+    notes = [{"level": level, "descriptor": {"id": "preflight/not-examined"},
+              "message": {"text": f"{u.count} {u.type} resources were examined by no policy"},
+              "properties": {"resourceType": u.type, "count": u.count}} for u in result.coverage.unexamined]
+    notes += [{"level": "note", "descriptor": {"id": "preflight/opaque-pack"},
+               "message": {"text": f"policy pack {pack} does not say which types its policies examine"}}
+              for pack in result.coverage.opaque_packs]
+    return notes
+
+
 def render_sarif(result: CheckResult) -> str:
     capture = result.capture
     root = source_root(capture.program_dir)
@@ -105,9 +117,11 @@ def render_sarif(result: CheckResult) -> str:
                                 "rules": rules}},
             "automationDetails": {"id": f"preflight/{capture.project}/{capture.stack}/"},
             "originalUriBaseIds": {"%SRCROOT%": {"uri": root.resolve().as_uri() + "/"}},
-            "invocations": [{"executionSuccessful": True,
+            "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": _coverage_notes(result),
                              "properties": {"project": capture.project, "stack": capture.stack, "mode": capture.mode,
-                                            "resourcesChecked": len(capture.records), "exitCode": result.exit_code}}],
+                                            "resourcesChecked": len(capture.records), "exitCode": result.exit_code,
+                                            "notExaminedResources": result.coverage.resources,
+                                            "notExaminedTypes": len(result.coverage.unexamined)}}],
             "results": [_result(f, index[f.policy], capture.program_dir, root) for f in result.findings
                         if f.policy in index],
         }],

@@ -87,6 +87,14 @@ def source_line(path: Path, needle: str) -> int:
 
 
 @pytest.fixture(scope="session")
+def soc2_pack():
+    """The real policy pack, started once for every test that analyzes resources with it."""
+    with PolicyPack(REPO / "policies") as pack:
+        pack.connect()
+        yield pack
+
+
+@pytest.fixture(scope="session")
 def basic_pack():
     """The fixture pack, started once and shared (each check re-configures it)."""
     with PolicyPack(BASIC_PACK) as pack:

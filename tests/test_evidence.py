@@ -38,7 +38,7 @@ def test_one_command_writes_the_whole_bundle(dev_bundle):
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
     assert "`soc2-baseline/dev`" in readme and head in readme and "Generated" in readme and " UTC" in readme
     assert "pulumi-policy 1.21.0" in readme and "pulumi-aws 7.51.1" in readme
-    assert json.loads((dev_bundle / "results.json").read_text())["summary"]["resourcesChecked"] == 238
+    assert json.loads((dev_bundle / "results.json").read_text())["summary"]["resourcesChecked"] == 239
 
 
 def test_policy_documents_state_the_stacks_real_values_and_regenerate_byte_for_byte(dev_bundle, tmp_path):

@@ -69,13 +69,17 @@ def test_junit_parses_with_a_real_parser_and_counts_add_up(results, name, tmp_pa
     path = tmp_path / "results.xml"
     path.write_text(render_junit(result))
     suites = list(JUnitXml.fromfile(str(path)))
-    cases = [case for suite in suites for case in suite]
+    coverage = [case for suite in suites if suite.name.startswith("coverage") for case in suite]
+    cases = [case for suite in suites if not suite.name.startswith("coverage") for case in suite]
     failures = [c for c in cases if any(isinstance(r, Failure) for r in c.result)]
     skipped = [c for c in cases if any(isinstance(r, Skipped) for r in c.result)]
     violating = {(f.policy, f.urn) for f in result.findings if f.kind == "violation"}
     assert len(failures) == len(violating) and (name == "shortcuts") == bool(failures)
     assert len(skipped) == sum(1 for f in result.findings if f.kind != "violation")
     assert len(cases) > len(result.capture.records)  # one per policy and resource examined
+    # One skipped case per type no policy examined.
+    assert [c.classname for c in coverage] == [u.type for u in result.coverage.unexamined]
+    assert all(isinstance(c.result[0], Skipped) for c in coverage)
 
 
 def test_junit_failures_carry_the_message_and_source_line(results, tmp_path):

@@ -153,7 +153,7 @@ def _stateful(stack: Stack, exempt: Mapping[str, Any]) -> list[tuple[catalog.Res
 
 
 def _backed_up_types() -> list[str]:
-    return [entry.token for entry in catalog.backed_up()]
+    return [SELECTION, *(entry.token for entry in catalog.backed_up())]
 
 
 @SERVICE.stack_policy(

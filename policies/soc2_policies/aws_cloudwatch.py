@@ -61,7 +61,7 @@ def _watches(alarm: Resource, subject: Resource) -> bool:
 
 
 def _alarmed_types() -> list[str]:
-    return [entry.token for entry in catalog.alarmed()]
+    return [METRIC_ALARM, *(entry.token for entry in catalog.alarmed())]
 
 
 @SERVICE.stack_policy(
@@ -123,7 +123,7 @@ def _alarmed(metric_filter: Resource, alarms: list[Resource]) -> bool:
     config={"requiredPatterns": list_schema(CIS_PATTERNS, "A distinctive fragment of each required filter "
            "pattern; a filter matches when its pattern contains "
            "the fragment.")},
-    examines=[TRAIL])
+    examines=[TRAIL, METRIC_FILTER])
 def _cis_coverage(stack: Stack, config: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     trails = stack.of_type(TRAIL)
     if not trails:

@@ -249,7 +249,7 @@ def _denies_without_mfa(document: Any) -> bool:
     remediation="Attach to every aws.iam.Group (GroupPolicyAttachment policy_arn) a customer policy that denies all "
                 "but MFA self-service when aws:MultiFactorAuthPresent is false (AccessControl's require-mfa policy "
                 "does).",
-    examines=[GROUP])
+    examines=[GROUP, GROUP_POLICY_ATTACHMENT, GROUP_POLICY])
 def _mfa_enforced(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     for group in stack.of_type(GROUP):
         name = _known_str(group, "name")
@@ -269,7 +269,7 @@ def _mfa_enforced(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[str, str
     description="Every IAM user gets access through group membership.",
     remediation="Add the user to a group with aws.iam.UserGroupMembership (user=user.name) or GroupMembership; the "
                 "roster's aws_groups does this in AccessControl.",
-    examines=[USER])
+    examines=[USER, USER_GROUP_MEMBERSHIP, GROUP_MEMBERSHIP])
 def _user_in_group(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     memberships = [(m, "user") for m in stack.of_type(USER_GROUP_MEMBERSHIP)] + \
                   [(m, "users") for m in stack.of_type(GROUP_MEMBERSHIP)]

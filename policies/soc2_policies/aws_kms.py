@@ -125,7 +125,7 @@ def _customer_managed(stack: Stack, config: Mapping[str, Any]) -> Iterable[tuple
     name="kms-key-has-alias", severity="low", criteria=["CC6.1"],
     description="Every KMS key has an alias that says what it protects.",
     remediation="Add an aws.kms.Alias (alias/<purpose>) targeting the key.",
-    examines=[KEY])
+    examines=[KEY, ALIAS])
 def _has_alias(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     aliased = {key.urn for alias in stack.of_type(ALIAS) for key in alias.depends_on("targetKeyId")}
     for key in stack.of_type(KEY):

@@ -65,7 +65,7 @@ def _https_only(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
     description="Every SNS topic that alarms or event rules notify has at least one subscription.",
     remediation="Add an aws.sns.TopicSubscription (email, or https for a pager) whose topic is the topic's ARN; "
                 "Monitoring subscribes alert_emails and alert_https_endpoint.",
-    examines=[TOPIC])
+    examines=[TOPIC, SUBSCRIPTION])
 def _alerts_subscribed(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     publishers = stack.of_type(*PUBLISHERS)
     subscriptions = stack.of_type(SUBSCRIPTION)

@@ -75,7 +75,7 @@ def _metrics(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
     description="Every internet-facing application load balancer is protected by a WAF web ACL.",
     remediation="Add aws.wafv2.WebAclAssociation(resource_arn=load_balancer.arn, web_acl_arn=web_acl.arn) "
                 "(TlsLoadBalancer does), or make the load balancer internal.",
-    examines=BALANCERS)
+    examines=[*BALANCERS, ASSOCIATION])
 def _protects_public_albs(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     associations = stack.of_type(ASSOCIATION)
     for lb in stack.of_type(*BALANCERS):

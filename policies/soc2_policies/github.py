@@ -265,7 +265,7 @@ def _organization_ruleset_targets(ruleset: Resource, repo: Resource, name: str) 
                 "active RepositoryRuleset with repository=repo.name, target='branch' and conditions ref_name includes "
                 "['~DEFAULT_BRANCH']. BranchProtectionV3 is not recognised.",
     config=DEFAULT_BRANCH,
-    examines=REPOSITORIES)
+    examines=[*REPOSITORIES, BRANCH_DEFAULT, *RULESETS])
 def _default_branch_protected(stack: Stack, config: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     for repo, name in _repositories(stack):
         branch = _default_branch(stack, repo, name, config)
@@ -292,7 +292,7 @@ def _default_branch_protected(stack: Stack, config: Mapping[str, Any]) -> Iterab
     config={**DEFAULT_BRANCH,
             "securityPolicyPaths": list_schema(SECURITY_PATHS, "Accepted locations of the security policy."),
             "codeOwnersPaths": list_schema(CODEOWNERS_PATHS, "Accepted locations of CODEOWNERS.")},
-    examines=REPOSITORIES)
+    examines=[*REPOSITORIES, REPOSITORY_FILE])
 def _security_files(stack: Stack, config: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     for repo, name in _repositories(stack):
         branch = _default_branch(stack, repo, name, config)
@@ -310,7 +310,7 @@ def _security_files(stack: Stack, config: Mapping[str, Any]) -> Iterable[tuple[s
     description="GitHub repositories have Dependabot alerts on.",
     remediation="Set vulnerability_alerts=True on the Repository, or add a RepositoryVulnerabilityAlerts with "
                 "repository=repo.name and enabled=True.",
-    examines=REPOSITORIES)
+    examines=[*REPOSITORIES, VULNERABILITY_ALERTS])
 def _vulnerability_alerts(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     for repo, name in _repositories(stack):
         if repo.get("vulnerabilityAlerts") is True:

@@ -1,18 +1,8 @@
-"""The real policy pack, started once for all policy tests."""
+"""The policy pack's metadata, for all policy tests (the pack itself is started once in tests/conftest.py)."""
 
 from __future__ import annotations
 
 import pytest
-
-from preflight.analyzer import PolicyPack
-from tests.policies.harness import REPO
-
-
-@pytest.fixture(scope="session")
-def soc2_pack():
-    with PolicyPack(REPO / "policies") as pack:
-        pack.connect()
-        yield pack
 
 
 @pytest.fixture(scope="session")
