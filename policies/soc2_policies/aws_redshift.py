@@ -105,26 +105,28 @@ SERVICE.stack_policy(
                         "externalParameterGroups"))
 
 
-def _logging_problem(logging: Resource, required: list[str]) -> str | None:
-    destination = logging.get("logDestinationType")
+def _logging_problem(r: Resource, required: list[str], block: str = "") -> str | None:
+    """What is wrong with an aws.redshift.Logging, or (block='logging.') a cluster's inline logging block."""
+    destination = r.get(f"{block}logDestinationType")
     if destination == "cloudwatch":
-        exported = [e for e in logging.list("logExports") if isinstance(e, str)]
+        exported = [e for e in r.list(f"{block}logExports") if isinstance(e, str)]
         missing = [log for log in required if log not in exported]
         return f"logs not exported to CloudWatch Logs: {', '.join(missing)}" if missing else None
-    if not logging.is_set("bucketName"):
-        return (f"logDestinationType is {shown(destination)} and bucketName is not set, so the logs go nowhere"
-                if destination in (None, "s3") else f"logDestinationType {shown(destination)} is not s3 or cloudwatch")
+    if not r.is_set(f"{block}bucketName"):
+        return (f"{block}logDestinationType is {shown(destination)} and {block}bucketName is not set, so the logs go "
+                "nowhere" if destination in (None, "s3") else
+                f"{block}logDestinationType {shown(destination)} is not s3 or cloudwatch")
     return None
 
 
 @SERVICE.stack_policy(
     name="redshift-cluster-audit-logging", severity="high", criteria=["CC7.2", "CC7.3"],
-    description="Every Redshift cluster has audit logging (an aws.redshift.Logging resource) delivering the required "
-                "logs.",
+    description="Every Redshift cluster has audit logging (an aws.redshift.Logging resource, or the cluster's logging "
+                "block before pulumi-aws 7) delivering the required logs.",
     remediation="Add aws.redshift.Logging(cluster_identifier=cluster.cluster_identifier, "
                 "log_destination_type='cloudwatch', log_exports=['connectionlog', 'userlog', 'useractivitylog']) or "
                 "log_destination_type='s3' with a bucket_name.",
-    config=LOGS, checkov=["CKV_AWS_71"], examines=[CLUSTER])
+    config=LOGS, checkov=["CKV_AWS_71"], examines=[CLUSTER, LOGGING])
 def _audit_logging(stack: Stack, config: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     loggings = named_by(stack, [LOGGING], "clusterIdentifier", [CLUSTER], "clusterIdentifier")
     logged: dict[str, list[Resource]] = {}
@@ -133,7 +135,10 @@ def _audit_logging(stack: Stack, config: Mapping[str, Any]) -> Iterable[tuple[st
             logged.setdefault(cluster.urn, []).append(logging)
     for cluster in stack.of_type(CLUSTER):
         found = logged.get(cluster.urn, [])
-        if not found:
+        if cluster.get("logging.enable") is True:
+            if problem := _logging_problem(cluster, config["requiredLogs"], "logging."):
+                yield f"inline audit logging: {problem}", cluster.urn
+        elif not found:
             yield ("audit logging is off: no aws.redshift.Logging names the cluster (clusterIdentifier)",
                    cluster.urn)
         for logging in found:

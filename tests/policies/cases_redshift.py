@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+import pulumi
 import pulumi_aws as aws
 
 from tests.policies.cases_cloudtrail import KEY, label, named
@@ -67,6 +68,15 @@ def with_logging(by: str = "output", **logging: Any) -> Build:
     return named(f"with_logging(by={by}, {label(logging)})", build)
 
 
+def with_inline_logging(**logging: Any) -> Build:
+    """A cluster as pulumi-aws 6 registers it, with the inline logging block version 7 removed (registered with
+    the same token and the camelCase inputs the version 6 SDK sends)."""
+    inputs = {"clusterIdentifier": "warehouse", "nodeType": "ra3.xlplus", "encrypted": True, "kmsKeyId": KEY,
+              "logging": {"enable": True, **logging}}
+    return named(f"with_inline_logging({label(logging)})", lambda: pulumi.CustomResource(
+        "aws:redshift/cluster:Cluster", "warehouse", inputs))
+
+
 SSL_ON = [{"name": "require_ssl", "value": "true"}]
 SSL_OFF = [{"name": "require_ssl", "value": "false"}]
 SECURE = cluster()
@@ -107,6 +117,9 @@ CASES = [
          "logs not exported to CloudWatch Logs: connectionlog, userlog"),
     Case("redshift-cluster-audit-logging", with_logging(bucket_name="audit"), with_logging(),
          "bucketName is not set, so the logs go nowhere"),
+    Case("redshift-cluster-audit-logging", with_inline_logging(bucketName="audit"),
+         with_inline_logging(logDestinationType="cloudwatch", logExports=["useractivitylog"]),
+         "inline audit logging: logs not exported to CloudWatch Logs: connectionlog, userlog"),
     Case("redshift-snapshotcopygrant-customer-key", copy_grant(KEY), copy_grant(None), "kmsKeyId is not set"),
     Case("redshift-namespace-customer-key", namespace(), namespace(kms_key_id=None), "kmsKeyId is not set"),
     Case("redshift-namespace-customer-key", namespace(), namespace(kms_key_id=AWS_KEY), "names the AWS-managed key"),
