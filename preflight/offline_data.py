@@ -44,6 +44,19 @@ def _availability_zones(args: dict[str, Any], config: dict[str, str], mode: str)
             "state": args.get("state")}
 
 
+def _sso_instances(args: dict[str, Any], config: dict[str, str], mode: str) -> dict[str, Any]:
+    # An organization's one Identity Center instance, shaped as AWS names it (ssoins-..., d-...): ids
+    # decide nothing; whether the instance requires MFA is not part of any answer.
+    region = _region(config)
+    return {"arns": ["arn:aws:sso:::instance/ssoins-72230d8c1fa4b0d1"], "identityStoreIds": ["d-9067c2a1b3"],
+            "id": region, "region": region}
+
+
+def _datadog_role(args: dict[str, Any], config: dict[str, str], mode: str) -> str:
+    # A live Datadog organization's role ids cannot be known offline.
+    return WHOLLY_UNKNOWN
+
+
 def _github_organization(args: dict[str, Any], config: dict[str, str], mode: str) -> str:
     # Nothing about a live organization can be known offline, in either mode.
     return WHOLLY_UNKNOWN
@@ -55,6 +68,8 @@ DATA_SOURCES: dict[str, Callable[[dict[str, Any], dict[str, str], str], dict[str
     "aws:index/getPartition:getPartition": _partition,
     "aws:index/getAvailabilityZones:getAvailabilityZones": _availability_zones,
     "github:index/getOrganization:getOrganization": _github_organization,
+    "aws:ssoadmin/getInstances:getInstances": _sso_instances,
+    "datadog:index/getRole:getRole": _datadog_role,
 }
 
 
