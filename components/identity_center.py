@@ -58,9 +58,9 @@ class IdentityCenterMfa(pulumi.ComponentResource):
     """Makes Identity Center's MFA setting, which no API reads, visible to policies as unknown."""
 
     def __init__(self, name: str, instance_arn: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None):
-        super().__init__("soc2:sso:MultiFactorAuthentication", name,
-                         {"instanceArn": instance_arn, "required": UNKNOWN}, opts)
-        self.register_outputs({})
+        setting = {"instanceArn": instance_arn, "required": UNKNOWN}
+        super().__init__("soc2:sso:MultiFactorAuthentication", name, setting, opts)
+        self.register_outputs(setting)  # a stack policy sees a component's outputs
 
 
 class IdentityCenter(pulumi.ComponentResource):

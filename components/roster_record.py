@@ -30,6 +30,6 @@ class RosterRecord(pulumi.ComponentResource):
     """Registers the roster (everyone, including people past their `until` date) and the day it was read."""
 
     def __init__(self, name: str, roster: Roster, on: dt.date, opts: pulumi.ResourceOptions | None = None):
-        super().__init__("soc2:identity:Roster", name,
-                         {"asOf": on.isoformat(), "people": [roster_entry(p, on) for p in roster.people]}, opts)
-        self.register_outputs({})
+        record = {"asOf": on.isoformat(), "people": [roster_entry(p, on) for p in roster.people]}
+        super().__init__("soc2:identity:Roster", name, record, opts)
+        self.register_outputs(record)  # a stack policy sees a component's outputs
