@@ -24,3 +24,4 @@ pulumi.export("certificateValidationRecords", baseline.certificate_validation_re
 pulumi.export("githubTwoFactorRequired", baseline.github_two_factor_required)
 pulumi.export("iamGroups", baseline.iam_groups)
 pulumi.export("iamUsers", baseline.iam_users)
+pulumi.export("identityCenterUsers", baseline.identity_center_users)

@@ -1,6 +1,7 @@
-"""IAM access from the one roster: four groups with managed policies, MFA enforced on every group,
-an account password policy, IAM Access Analyzer, and one IAM user per person with no inline
-policies and no access keys (CC6.1, CC6.2, CC6.3).
+"""The account's IAM guard rails (a password policy and IAM Access Analyzer) and, for accounts outside
+an AWS Organization (`identity: iam-users`), IAM access from the one roster: four groups with
+managed policies, MFA enforced on every group, and one IAM user per person with no inline
+policies and no access keys (CC6.1, CC6.2, CC6.3). With Identity Center, people get no IAM user.
 
 Users are force-destroyable so that deleting a person from the roster removes them in the same
 `pulumi up`, even if they enrolled an MFA device or created keys outside of code.
@@ -49,7 +50,9 @@ def mfa_policy_statements() -> list[dict]:
 
 class AccessControlArgs(TypedDict):
     roster: Roster
-    """People and their AWS groups (known at construction)."""
+    """People granted access now, and their AWS groups (known at construction)."""
+    iam_users: NotRequired[bool]
+    """Build the IAM groups and a user per person (default true); false when people use Identity Center."""
     password_min_length: NotRequired[int]
     """Minimum console password length (default 14)."""
     password_reuse_prevention: NotRequired[int]
@@ -63,33 +66,16 @@ class AccessControlArgs(TypedDict):
 class AccessControl(pulumi.ComponentResource):
     group_names: pulumi.Output[dict[str, str]]
     user_names: pulumi.Output[list[str]]
-    mfa_policy_arn: pulumi.Output[str]
 
     def __init__(self, name: str, args: AccessControlArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("soc2:access:AccessControl", name, None, opts)
         tags = args.get("tags", {})
         child = pulumi.ResourceOptions(parent=self)
 
-        mfa = aws.iam.Policy(f"{name}-require-mfa", description="Deny everything without MFA except MFA self-service",
-                             policy=policy_document(mfa_policy_statements()), tags=tags, opts=child)
-        groups: dict[str, aws.iam.Group] = {}
-        for group in AWS_GROUPS:
-            groups[group] = aws.iam.Group(f"{name}-{group}", name=f"{name}-{group}", path="/soc2/", opts=child)
-            aws.iam.GroupPolicyAttachment(f"{name}-{group}-mfa", group=groups[group].name, policy_arn=mfa.arn,
-                                          opts=child)
-            for index, policy_arn in enumerate(GROUP_POLICIES[group]):
-                aws.iam.GroupPolicyAttachment(f"{name}-{group}-policy-{index}", group=groups[group].name,
-                                              policy_arn=policy_arn, opts=child)
-
-        users = []
-        for person in args["roster"].people:
-            if not person.aws_groups:
-                continue
-            user = aws.iam.User(f"{name}-user-{person.email}", name=person.email, path="/people/", force_destroy=True,
-                                tags={**tags, "soc2:person": person.name, "soc2:github": person.github}, opts=child)
-            aws.iam.UserGroupMembership(f"{name}-user-{person.email}-groups", user=user.name,
-                                        groups=[groups[g].name for g in person.aws_groups], opts=child)
-            users.append(user.name)
+        groups: dict[str, pulumi.Output[str]] = {}
+        users: list[pulumi.Output[str]] = []
+        if args.get("iam_users", True):
+            groups, users = self._people(name, args["roster"], tags)
 
         aws.iam.AccountPasswordPolicy(
             f"{name}-password-policy", minimum_password_length=args.get("password_min_length", 14),
@@ -100,7 +86,31 @@ class AccessControl(pulumi.ComponentResource):
         aws.accessanalyzer.Analyzer(f"{name}-access-analyzer", analyzer_name=f"{name}-account", type="ACCOUNT",
                                     tags=tags, opts=child)
 
-        self.group_names = pulumi.Output.all(**{g: groups[g].name for g in AWS_GROUPS})
+        self.group_names = pulumi.Output.all(**groups)
         self.user_names = pulumi.Output.all(*users)
-        self.mfa_policy_arn = mfa.arn
         self.register_outputs({"group_names": self.group_names, "user_names": self.user_names})
+
+    def _people(self, name: str, roster: Roster,
+                tags: dict[str, str]) -> tuple[dict[str, pulumi.Output[str]], list[pulumi.Output[str]]]:
+        """The groups, each denying everything without MFA, and a user per person in their groups."""
+        child = pulumi.ResourceOptions(parent=self)
+        mfa = aws.iam.Policy(f"{name}-require-mfa", description="Deny everything without MFA except MFA self-service",
+                             policy=policy_document(mfa_policy_statements()), tags=tags, opts=child)
+        groups: dict[str, aws.iam.Group] = {}
+        for group in AWS_GROUPS:
+            groups[group] = aws.iam.Group(f"{name}-{group}", name=f"{name}-{group}", path="/soc2/", opts=child)
+            aws.iam.GroupPolicyAttachment(f"{name}-{group}-mfa", group=groups[group].name, policy_arn=mfa.arn,
+                                          opts=child)
+            for index, policy_arn in enumerate(GROUP_POLICIES[group]):
+                aws.iam.GroupPolicyAttachment(f"{name}-{group}-policy-{index}", group=groups[group].name,
+                                              policy_arn=policy_arn, opts=child)
+        users = []
+        for person in roster.people:
+            if not person.aws_groups:
+                continue
+            user = aws.iam.User(f"{name}-user-{person.email}", name=person.email, path="/people/", force_destroy=True,
+                                tags={**tags, "soc2:person": person.name, "soc2:github": person.github}, opts=child)
+            aws.iam.UserGroupMembership(f"{name}-user-{person.email}-groups", user=user.name,
+                                        groups=[groups[g].name for g in person.aws_groups], opts=child)
+            users.append(user.name)
+        return {g: groups[g].name for g in AWS_GROUPS}, users

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
@@ -14,12 +15,16 @@ from .audit_logging import AuditLogging
 from .backups import BackupPlan
 from .baseline_settings import NAMESPACE, BaselineSettings
 from .database import EncryptedDatabase
+from .datadog_users import DatadogUsers
 from .encryption_key import EncryptionKey
 from .github_organization import GitHubOrganization, RepositorySpec
+from .identity_center import IdentityCenter
 from .load_balancer import TlsLoadBalancer
 from .monitoring import Monitoring
 from .network import Network
+from .pagerduty_on_call import PagerDutyOnCall
 from .roster import Roster
+from .roster_record import RosterRecord
 from .secure_bucket import SecureBucket, server_access_log_bucket
 from .settings import SettingsError, stack_file
 from .threat_detection import ThreatDetection
@@ -32,16 +37,31 @@ class BaselineArgs(TypedDict):
     """Validated stack settings."""
     roster: Roster
     """Validated roster of people and teams."""
+    today: NotRequired[dt.date]
+    """The day access is granted for: people past their `until` date get nothing (default: today)."""
 
 
-def check_roster_references(settings: BaselineSettings, roster: Roster) -> None:
-    """Settings may only name teams the roster declares; raises SettingsError before anything is registered."""
+def check_roster_references(settings: BaselineSettings, roster: Roster, today: dt.date) -> None:
+    """Settings may only name teams the roster declares, and PagerDuty needs someone on call; raises
+    SettingsError before anything is registered."""
     for index, repo in enumerate(settings.github.repositories):
         for team in repo.team_permissions:
             if team not in roster.teams:
                 raise SettingsError(stack_file(), f"{NAMESPACE}:github.repositories[{index}].teamPermissions",
                                     f'"{team}"', "team not in the roster",
                                     "one of " + ", ".join(sorted(roster.teams)) + f" (from {settings.access.roster_file})")
+    if not settings.pagerduty.enabled:
+        return
+    rotation, granted = roster.on_call, roster.granted(today).on_call
+    if rotation is None:
+        raise SettingsError(settings.access.roster_file, "onCall", "(not set)",
+                            f"required while {NAMESPACE}:pagerduty.enabled is true in {stack_file()}",
+                            "an onCall object with people and escalateTo (see the README)")
+    for key, alias in (("people", "people"), ("escalate_to", "escalateTo")):
+        if granted is not None and not getattr(granted, key):
+            raise SettingsError(settings.access.roster_file, f"onCall.{alias}", ", ".join(getattr(rotation, key)),
+                                f"everyone listed is past their until date on {today.isoformat()}",
+                                "at least one person still granted access")
 
 
 @dataclass(frozen=True)
@@ -97,10 +117,11 @@ class Baseline(pulumi.ComponentResource):
     github_two_factor_required: pulumi.Output[bool]
     iam_groups: pulumi.Output[dict[str, str]]
     iam_users: pulumi.Output[list[str]]
+    identity_center_users: pulumi.Output[list[str]]
 
     def __init__(self, name: str, args: BaselineArgs, opts: pulumi.ResourceOptions | None = None):
-        settings, roster = args["settings"], args["roster"]
-        check_roster_references(settings, roster)
+        settings, roster, today = args["settings"], args["roster"], args.get("today") or dt.date.today()
+        check_roster_references(settings, roster, today)
         super().__init__("soc2:baseline:Baseline", name, None, opts)
         place = _Place(settings, f"{name}-{settings.environment}", aws.get_caller_identity().account_id,
                        aws.get_region().region, {"soc2:environment": settings.environment, "soc2:owner": settings.owner,
@@ -110,7 +131,8 @@ class Baseline(pulumi.ComponentResource):
         edge = _edge(place, keys)
         data = _data(place, keys, edge)
         seen = _observability(place, keys, edge, data)
-        access, github_org = _identity(place, roster)
+        access, identity_center, github_org = _identity(place, roster, today)
+        _on_call(place, roster.granted(today), seen)
         _backups(place, keys, data, seen)
 
         self.vpc_id, self.vpc_cidr = edge.network.vpc_id, edge.network.vpc_cidr
@@ -121,6 +143,7 @@ class Baseline(pulumi.ComponentResource):
         self.alert_topic_arn, self.audit_bucket_name = seen.monitoring.topic_arn, seen.audit.bucket_name
         self.github_two_factor_required = github_org.two_factor_required
         self.iam_groups, self.iam_users = access.group_names, access.user_names
+        self.identity_center_users = identity_center.user_names if identity_center else pulumi.Output.from_input([])
         self.register_outputs({"vpc_id": self.vpc_id, "alert_topic_arn": self.alert_topic_arn})
 
 
@@ -195,15 +218,35 @@ def _observability(place: _Place, keys: _Keys, edge: _Edge, data: _Data) -> _Obs
     return _Observability(monitoring, audit)
 
 
-def _identity(place: _Place, roster: Roster) -> tuple[AccessControl, GitHubOrganization]:
-    """People's access, from the one roster: IAM groups and users, GitHub members, teams and repositories."""
-    s = place.settings
+def _identity(place: _Place, roster: Roster,
+              today: dt.date) -> tuple[AccessControl, IdentityCenter | None, GitHubOrganization]:
+    """People's access, from the one roster as of `today`: Identity Center (or IAM) users and groups,
+    GitHub members, teams and repositories, and Datadog users; the roster itself, for the policies."""
+    s, granted = place.settings, roster.granted(today)
+    RosterRecord(f"{place.prefix}-roster", roster, today, opts=place.child)
+    iam_users = s.access.identity == "iam-users"
     access = AccessControl(f"{place.prefix}-access", {
-        **s.access.model_dump(exclude={"roster_file"}), "roster": roster, "tags": place.tags}, opts=place.child)
+        **s.access.model_dump(include={"password_min_length", "password_reuse_prevention", "password_max_age_days"}),
+        "roster": granted, "iam_users": iam_users, "tags": place.tags}, opts=place.child)
+    identity_center = None if iam_users else IdentityCenter(f"{place.prefix}-sso", {
+        "roster": granted, "account_id": place.account, "session_hours": s.access.session_hours,
+        "admin_session_hours": s.access.admin_session_hours, "tags": place.tags}, opts=place.child)
     github_org = GitHubOrganization(f"{place.prefix}-github", {
-        **s.github.model_dump(exclude={"repositories"}), "roster": roster,
+        **s.github.model_dump(exclude={"repositories"}), "roster": granted,
         "repositories": [RepositorySpec(**r.model_dump()) for r in s.github.repositories]}, opts=place.child)
-    return access, github_org
+    if s.datadog.manage_users:
+        DatadogUsers(f"{place.prefix}-datadog-users", {"roster": granted}, opts=place.child)
+    return access, identity_center, github_org
+
+
+def _on_call(place: _Place, granted: Roster, seen: _Observability) -> None:
+    """PagerDuty users, team, schedule and escalation from the roster, paged by the alert topic."""
+    pagerduty = place.settings.pagerduty
+    if pagerduty.enabled:
+        PagerDutyOnCall(f"{place.prefix}-pagerduty", {
+            "roster": granted, "alert_topic_arn": seen.monitoring.topic_arn,
+            "escalation_delay_minutes": pagerduty.escalation_delay_minutes, "repeat": pagerduty.repeat},
+            opts=place.child)
 
 
 def _backups(place: _Place, keys: _Keys, data: _Data, seen: _Observability) -> None:

@@ -40,6 +40,8 @@ ENVIRONMENT_KEYS = {
     "backup.vaultLockMode": "backupVaultLockMode",
     "logging.auditObjectLockMode": "auditObjectLockMode",
     "github.requiredReviews": "requiredReviews",
+    "datadog.manageUsers": "datadogUsers",
+    "pagerduty.enabled": "pagerdutyEnabled",
 }
 
 
@@ -112,6 +114,17 @@ class DatadogSettings(Settings):
     """Also create Datadog monitors (needs datadog:apiKey and datadog:appKey as secrets)."""
     notify: list[Annotated[str, Field(pattern=r"^@[A-Za-z0-9_.@+-]+$")]] = setting(default_factory=list, allowed="a list of Datadog handles such as @pagerduty-platform or @slack-alerts")
     """Notification handles added to every monitor message; at least one when enabled."""
+    manage_users: bool = setting(False, allowed="true or false")
+    """Create a Datadog user for each roster person with a datadog role (needs datadog:apiKey and datadog:appKey)."""
+
+
+class PagerDutySettings(Settings):
+    enabled: bool = setting(False, allowed="true or false")
+    """PagerDuty users, team, on-call schedule, escalation policy and a service paged by the alert topic (needs pagerduty:token as a secret and onCall in the roster)."""
+    escalation_delay_minutes: int = setting(15, ge=1, le=1440, allowed="an integer from 1 to 1440 (minutes)")
+    """Minutes an incident waits for the person on call before it pages the next level."""
+    repeat: int = setting(2, ge=0, le=9, allowed="an integer from 0 to 9")
+    """Times the escalation policy repeats when nobody acknowledges."""
 
 
 class LoggingSettings(Settings):
@@ -172,9 +185,15 @@ class GitHubSettings(Settings):
 
 class AccessSettings(Settings):
     roster_file: str = setting("stacks/people.yaml", pattern=r"^[^\x00]+\.ya?ml$", allowed="a path to a YAML roster, relative to the project")
-    """The one roster of people, their AWS groups and GitHub teams."""
+    """The one roster of people: their AWS groups, GitHub teams, SaaS roles and the on-call rotation."""
+    identity: Literal["identity-center", "iam-users"] = setting("identity-center", allowed="identity-center or iam-users")
+    """How people reach AWS: IAM Identity Center (needs AWS Organizations with Identity Center enabled) with short sessions and no long-lived credentials; iam-users only for accounts outside an organization."""
+    session_hours: int = setting(8, ge=1, le=12, allowed="an integer from 1 to 12 (hours)")
+    """Identity Center session length for developers, read-only users and auditors."""
+    admin_session_hours: int = setting(1, ge=1, le=12, allowed="an integer from 1 to 12 (hours)")
+    """Identity Center session length for administrators (kept short)."""
     password_min_length: int = setting(14, ge=14, le=128, allowed="an integer from 14 to 128")
-    """IAM console password minimum length."""
+    """IAM console password minimum length (IAM users only)."""
     password_reuse_prevention: int = setting(24, ge=24, le=24, allowed="24")
     """Previous passwords that cannot be reused."""
     password_max_age_days: int = setting(90, ge=1, le=365, allowed="an integer from 1 to 365 (days)")
@@ -197,9 +216,11 @@ class BaselineSettings(Settings):
     alerts: AlertSettings = setting(allowed="an object (see alerts.*)")
     """Alarm routing and thresholds."""
     alert_https_endpoint: SecretStr | None = setting(None, allowed="an encrypted https URL (pulumi config set --secret)")
-    """Paging webhook (PagerDuty, Opsgenie) subscribed to the alert topic; kept secret."""
+    """Another paging webhook (e.g. Opsgenie) subscribed to the alert topic; kept secret. PagerDuty needs none: pagerduty.enabled subscribes its service."""
     datadog: DatadogSettings = setting(default_factory=DatadogSettings, allowed="an object (see datadog.*)")
-    """Datadog monitors."""
+    """Datadog monitors and users."""
+    pagerduty: PagerDutySettings = setting(default_factory=PagerDutySettings, allowed="an object (see pagerduty.*)")
+    """PagerDuty on-call from the roster."""
     logging: LoggingSettings = setting(default_factory=LoggingSettings, allowed="an object (see logging.*)")
     """Audit and flow log retention."""
     backup: BackupSettings = setting(default_factory=BackupSettings, allowed="an object (see backup.*)")
@@ -207,7 +228,7 @@ class BaselineSettings(Settings):
     github: GitHubSettings = setting(allowed="an object (see github.*)")
     """GitHub organization and repositories."""
     access: AccessSettings = setting(default_factory=AccessSettings, allowed="an object (see access.*)")
-    """IAM roster and password policy."""
+    """The roster, how people reach AWS, session lengths and the IAM password policy."""
 
     @model_validator(mode="before")
     @classmethod

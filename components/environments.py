@@ -32,6 +32,8 @@ RULES: dict[str, EnvironmentRule] = {
     "backupVaultLockMode": EnvironmentRule({"prod": "compliance", "*": "governance"}),
     "auditObjectLockMode": EnvironmentRule({"prod": "COMPLIANCE", "*": "GOVERNANCE"}),
     "requiredReviews": EnvironmentRule({"prod": 2, "*": 1}, {"prod": 2}),
+    "datadogUsers": EnvironmentRule({"prod": True, "*": False}),
+    "pagerdutyEnabled": EnvironmentRule({"prod": True, "*": False}),
 }
 
 

@@ -98,7 +98,8 @@ def service_settings_table() -> str:
 
 COMPONENT_MODULES = ("network", "app_security_group", "encryption_key", "secure_bucket", "database", "load_balancer",
                      "monitoring",
-                     "access_control", "github_organization", "audit_logging", "backups", "threat_detection", "baseline")
+                     "identity_center", "access_control", "github_organization", "datadog_users", "pagerduty_on_call",
+                     "roster_record", "audit_logging", "backups", "threat_detection", "baseline")
 
 
 def _docstring_after(body: list[ast.stmt], index: int) -> str:

@@ -30,7 +30,8 @@ from .soc2 import STATUSES
 from .strict_yaml import decode
 from .writing import check_output_directory, write_directory
 
-PACKAGES = ("pulumi", "pulumi-policy", "pulumi-aws", "pulumi-github", "pulumi-datadog", "pulumi-random", "grpcio")
+PACKAGES = ("pulumi", "pulumi-policy", "pulumi-aws", "pulumi-github", "pulumi-datadog", "pulumi-pagerduty",
+            "pulumi-random", "grpcio")
 
 
 @dataclass
@@ -57,8 +58,8 @@ def evidence(options: EvidenceOptions) -> tuple[CheckResult, dict[str, str]]:
 
 
 def bundle(result: CheckResult, roster: list[dict], change: object) -> dict[str, str]:
-    people, strays = grants(result.capture, roster)
-    review = review_document(result.capture, people, strays, change)  # type: ignore[arg-type]
+    people, strays, systems = grants(result.capture, roster)
+    review = review_document(result.capture, people, strays, change, systems)  # type: ignore[arg-type]
     matrix = matrix_document(result)
     files = {
         "results.md": render_markdown(result),
@@ -104,7 +105,9 @@ def index(result: CheckResult, files: dict[str, str], program: Path, roster: Pat
         "results.junit.xml": "one test per policy and resource examined",
         "soc2-matrix.md": "every Trust Services Criterion with its status, policies, components and findings",
         "soc2-matrix.html": "the same matrix as a self-contained page",
-        "access-review.md": "who holds which AWS groups, GitHub role, teams and repository permissions",
+        "access-review.md": "everyone's access in AWS, GitHub, Datadog and PagerDuty, administrators, people past "
+                            "their until date, accounts outside the roster, and with --since who joined and left "
+                            "each system",
         "access-review.csv": "the access review, one row per grant",
     }
     doc.items([f"`{name}`: {described.get(name, 'policy document generated from this stack')}" for name in files

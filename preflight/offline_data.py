@@ -27,7 +27,7 @@ __all__ = ["Answer", "InvokeFailure", "offline_invoke", "PLACEHOLDER_ACCOUNT"]
 
 PLACEHOLDER_ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
-LIVE_PROVIDERS = ("aws", "github", "datadog")
+LIVE_PROVIDERS = ("aws", "github", "datadog", "pagerduty")
 """Providers whose data sources, unless computed here, read an account's live data."""
 ZONE_LETTERS = "abcdef"
 BILLING_ACCOUNT = "386209384616"
@@ -87,6 +87,14 @@ def _regions(args: dict[str, Any], config: dict[str, str]) -> dict[str, Any] | N
 def _partition(args: dict[str, Any], config: dict[str, str]) -> dict[str, Any]:
     partition = _partition_of(_region(args, config))
     return {**args, "id": partition["partition"], **partition}
+
+
+def _sso_instances(args: dict[str, Any], config: dict[str, str]) -> dict[str, Any]:
+    # An organization's one Identity Center instance, shaped as AWS names it (ssoins-..., d-...): ids
+    # decide nothing; whether the instance requires MFA is not part of any answer.
+    region = _region(args, config)
+    return {"arns": ["arn:aws:sso:::instance/ssoins-72230d8c1fa4b0d1"], "identityStoreIds": ["d-9067c2a1b3"],
+            "id": region, "region": region}
 
 
 DIRECTIONS = {"east": "e", "west": "w", "north": "n", "south": "s", "central": "c", "northeast": "ne",
@@ -186,6 +194,7 @@ COMPUTED: dict[str, Compute] = {
     "aws:index/getServicePrincipal:getServicePrincipal": _service_principal,
     "aws:index/getService:getService": _service,
     "aws:index/getDefaultTags:getDefaultTags": _default_tags,
+    "aws:ssoadmin/getInstances:getInstances": _sso_instances,
 }
 
 

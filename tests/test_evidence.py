@@ -10,6 +10,7 @@ import subprocess
 
 import pytest
 
+from preflight.access_review import grants, read_roster
 from preflight.check import CheckOptions, check
 from preflight.evidence import EvidenceOptions, evidence
 from preflight.matrix import control_matrix
@@ -37,8 +38,8 @@ def test_one_command_writes_the_whole_bundle(dev_bundle):
     readme = (dev_bundle / "README.md").read_text()
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
     assert "`soc2-baseline/dev`" in readme and head in readme and "Generated" in readme and " UTC" in readme
-    assert "pulumi-policy 1.21.0" in readme and "pulumi-aws 7.51.1" in readme
-    assert json.loads((dev_bundle / "results.json").read_text())["summary"]["resourcesChecked"] == 239
+    assert "pulumi-policy 1.21.0" in readme and "pulumi-aws 7.51.1" in readme and "pulumi-pagerduty 4.37.0" in readme
+    assert json.loads((dev_bundle / "results.json").read_text())["summary"]["resourcesChecked"] == 246
 
 
 def test_policy_documents_state_the_stacks_real_values_and_regenerate_byte_for_byte(dev_bundle, tmp_path):
@@ -89,10 +90,10 @@ def test_the_access_review_lists_grants_and_who_changed_since_a_commit(tmp_path)
     repo = tmp_path / "service"
     shutil.copytree(REPO / "tests" / "fixtures" / "component_program", repo)
     roster = repo / "stacks" / "people.yaml"
-    before = "people:\n  - {name: Ada Lovelace, email: ada@example.com, github: ada-l}\n" \
-             "  - {name: Alan Turing, email: alan@example.com, github: alan-t}\n"
-    after = "people:\n  - {name: Ada Lovelace, email: ada@example.com, github: ada-l}\n" \
-            "  - {name: Grace Hopper, email: grace@example.com, github: grace-h}\n"
+    before = "people:\n  - {name: Ada Lovelace, email: ada@example.com, github: ada-l, systems: {datadog: admin}}\n" \
+             "  - {name: Alan Turing, email: alan@example.com, github: alan-t, awsGroups: [developers]}\n"
+    after = "people:\n  - {name: Ada Lovelace, email: ada@example.com, github: ada-l, until: 2025-01-31}\n" \
+            "  - {name: Grace Hopper, email: grace@example.com, github: grace-h, systems: {pagerduty: responder}}\n"
     git = lambda *a: subprocess.run(["git", *a], cwd=repo, check=True, capture_output=True)  # noqa: E731
     git("init", "-q")
     git("-c", "user.email=t@example.com", "-c", "user.name=t", "add", ".")
@@ -106,9 +107,17 @@ def test_the_access_review_lists_grants_and_who_changed_since_a_commit(tmp_path)
     review = files["access-review.md"]
     assert "| added | Grace Hopper | grace@example.com |" in review
     assert "| removed | Alan Turing | alan@example.com |" in review
+    assert "| AWS | - | alan@example.com |" in review
+    assert "| GitHub | grace@example.com | ada@example.com, alan@example.com |" in review  # Ada is past her until date
+    assert "| Datadog | - | ada@example.com |" in review and "| PagerDuty | grace@example.com | - |" in review
+    assert "- Ada Lovelace <ada@example.com>: until 2025-01-31; this stack grants nothing" in review
     rows = list(csv.DictReader(io.StringIO(files["access-review.csv"])))
     assert {"name": "Alan Turing", "email": "alan@example.com", "github": "alan-t", "system": "roster",
             "grant": "removed since HEAD~1", "detail": ""} in rows
+    assert {"name": "", "email": "alan@example.com", "github": "", "system": "aws", "grant": "left since HEAD~1",
+            "detail": ""} in rows
+    assert {"name": "Ada Lovelace", "email": "ada@example.com", "github": "ada-l", "system": "roster",
+            "grant": "past until", "detail": "2025-01-31"} in rows
     with pytest.raises(PreflightInputError) as caught:
         evidence(EvidenceOptions(tmp_path / "other", CheckOptions(repo, "test"), since="no-such-ref"))
     assert "cannot read stacks/people.yaml at no-such-ref" in str(caught.value)
@@ -116,9 +125,31 @@ def test_the_access_review_lists_grants_and_who_changed_since_a_commit(tmp_path)
 
 def test_the_access_review_from_the_baseline_names_administrators_and_grants(dev_bundle):
     review = (dev_bundle / "access-review.md").read_text()
-    assert "- Ada Lovelace <ada@acme-corp.example.com>: AWS soc2-dev-access-admins; GitHub admin" in review
-    assert "| Edsger Dijkstra | edsger@acme-corp.example.com | edsger-d | soc2-dev-access-read-only |" in review
-    assert "none: every IAM user and GitHub member this stack manages is on the roster" in review
+    assert ("- Ada Lovelace <ada@acme-corp.example.com>: AWS Identity Center group soc2-dev-sso-admins (permission set "
+            "soc2-dev-sso-admins, sessions PT1H); GitHub organization admin") in review
+    assert ("| Edsger Dijkstra | edsger@acme-corp.example.com | edsger-d | Identity Center group soc2-dev-sso-read-only "
+            "(permission set soc2-dev-sso-read-only, sessions PT8H) | organization member, team backend") in review
+    assert "in AWS, GitHub; it manages no accounts in Datadog, PagerDuty." in review
+    assert "- Dennis Ritchie <dennis@contractor.example.com>: until 2025-03-31; this stack grants nothing" in review
+    assert "none: every account this stack manages is on the roster" in review
+
+
+def test_the_access_review_of_prod_covers_every_system_and_finds_accounts_outside_the_roster():
+    result = check(CheckOptions(REPO, "prod"))
+    roster = read_roster((REPO / "stacks" / "people.yaml").read_text(), "stacks/people.yaml")
+    people, strays, systems = grants(result.capture, roster)
+    assert {name for name, found in systems.items() if found.managed} == {"aws", "github", "datadog", "pagerduty"}
+    alan = next(p for p in people if p.name == "Alan Turing")
+    assert alan.access["datadog"] == ["role standard (from the roster)"] and alan.admin == {}
+    assert alan.access["pagerduty"][:2] == ["role Responder", "team soc2-prod-pagerduty (responder)"]
+    assert "on call: soc2-prod-pagerduty on call" in alan.access["pagerduty"]
+    ada = next(p for p in people if p.name == "Ada Lovelace")
+    assert set(ada.admin) == {"aws", "github", "datadog", "pagerduty"} and ada.admin["pagerduty"] == ["role Admin"]
+    assert strays == []
+    # Someone granted outside the roster (here: Alan taken off it) is listed for every system.
+    _, strays, _ = grants(result.capture, [p for p in roster if p["name"] != "Alan Turing"])
+    assert strays == ["AWS account alan@acme-corp.example.com", "Datadog account alan@acme-corp.example.com",
+                      "GitHub account alan-turing", "PagerDuty account alan@acme-corp.example.com"]
 
 
 def test_a_foreign_directory_is_never_overwritten_and_nothing_is_written(tmp_path):
@@ -138,7 +169,8 @@ def test_the_access_review_reads_the_roster_the_stack_names(baseline_project, tm
     (project / "stacks" / "team.yaml").write_text(everyone)
     _, files = evidence(EvidenceOptions(tmp_path / "bundle", CheckOptions(project, "dev")))
     review = files["access-review.md"]
-    assert "- Ada Lovelace <ada@acme-corp.example.com>: AWS soc2-dev-access-admins; GitHub admin" in review
+    assert ("- Ada Lovelace <ada@acme-corp.example.com>: AWS Identity Center group soc2-dev-sso-admins "
+            "(permission set soc2-dev-sso-admins, sessions PT1H); GitHub organization admin") in review
     assert "ada-left@" not in review
     assert f"| Roster | {project / 'stacks' / 'team.yaml'} |" in files["README.md"]
 

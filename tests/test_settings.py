@@ -35,6 +35,9 @@ def read(changes: dict | None = None, secret: set[str] | None = None, drop: str 
 
 def test_prod_defaults_are_strict_and_dev_defaults_are_smaller():
     prod = read()
+    assert (prod.access.identity, prod.datadog.manage_users, prod.pagerduty.enabled) == ("identity-center", True, True)
+    assert (read({"environment": "dev"}).datadog.manage_users, read({"environment": "dev"}).pagerduty.enabled) == \
+        (False, False)
     assert (prod.database.multi_az, prod.database.backup_retention_days, prod.github.required_reviews,
             prod.backup.retention_days, prod.network.az_count) == (True, 14, 2, 35, 3)
     dev = read({"environment": "dev"})
@@ -63,6 +66,13 @@ def test_settings_are_frozen():
     ({"database": {"multiAz": False}}, None, f"{NS}:database.multiAz = false: must be true in prod; allowed: true or false"),
     ({"database": {"backupRetentionDays": 10}}, None,
      f"{NS}:database.backupRetentionDays = 10: below the prod minimum of 14; allowed: an integer from 7 to 35 (days)"),
+    ({"access": {"identity": "sso"}}, None,
+     f'{NS}:access.identity = "sso": input should be \'identity-center\' or \'iam-users\'; allowed: identity-center or '
+     "iam-users"),
+    ({"access": {"adminSessionHours": 24}}, None,
+     f"{NS}:access.adminSessionHours = 24: input should be less than or equal to 12; allowed: an integer from 1 to 12"),
+    ({"pagerduty": {"enabled": "yes please"}}, None,
+     f'{NS}:pagerduty.enabled = "yes please": input should be a valid boolean'),
     ({"logging": {"auditLogRetentionDays": 90}}, None,
      f"{NS}:logging.auditLogRetentionDays = 90: input should be greater than or equal to 365"),
     ({"network": {"cidr": "10.0.0.0/33"}}, None,

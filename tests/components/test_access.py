@@ -1,11 +1,17 @@
-"""IAM and GitHub access come from one roster; removing a person removes them everywhere."""
+"""AWS (Identity Center or IAM), GitHub, Datadog and PagerDuty access come from one roster; removing a
+person, or passing their `until` date, removes them from every system in one run."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from components.access_control import AccessControl
+from components.datadog_users import DatadogUsers
 from components.github_organization import GitHubOrganization
+from components.identity_center import IdentityCenter
+from components.pagerduty_on_call import EVENTS_URL, PagerDutyOnCall
+from components.roster import Roster
 from preflight import properties as props
 from tests.components.helpers import ADA, ALAN, GRACE, capture, of_type, one, roster
 
@@ -112,3 +118,146 @@ def test_the_organizations_2fa_requirement_is_read_never_assumed():
     result = capture(lambda: build_github(ADA))
     check = one(result, "soc2:github:OrganizationTwoFactor")
     assert check.inputs == {"organization": "acme", "required": props.UNKNOWN}
+
+
+# --- Identity Center, SaaS accounts and de-provisioning from the same roster ---------------------
+
+SAAS = {"ada@example.com": {"datadog": "admin", "pagerduty": "admin"},
+        "alan@example.com": {"datadog": "standard", "pagerduty": "responder"}}
+TOPIC = "arn:aws:sns:us-east-1:123456789012:alerts"
+
+
+def everyone(*people: dict, until: dict[str, str] | None = None) -> Roster:
+    """The people with their SaaS roles, Ada and Alan on call."""
+    entries = [{**p, "systems": SAAS.get(p["email"], {}), **({"until": until[p["email"]]} if p["email"] in (until or {})
+                                                             else {})} for p in people]
+    emails = [p["email"] for p in people if p["email"] in SAAS]
+    return Roster.model_validate({"teams": {"platform": {"description": "Platform"}}, "people": entries,
+                                  "onCall": {"people": emails, "escalateTo": emails[:1], "start": "2026-01-05"}})
+
+
+def build_identity_center(roster_: Roster, **args) -> None:
+    IdentityCenter("sso", {"roster": roster_, "account_id": "123456789012", **args})
+
+
+def build_every_system(roster_: Roster) -> None:
+    build_identity_center(roster_)
+    GitHubOrganization("gh", {"organization": "acme", "billing_email": "billing@example.com",
+                              "security_contact": "security@example.com", "required_reviews": 2,
+                              "code_owners": ["@acme/platform"], "roster": roster_, "repositories": [{"name": "api"}]})
+    DatadogUsers("dd", {"roster": roster_})
+    PagerDutyOnCall("pd", {"roster": roster_, "alert_topic_arn": TOPIC})
+
+
+def test_identity_center_users_groups_and_memberships_come_from_the_roster():
+    result = capture(lambda: build_identity_center(roster(ADA, ALAN, GRACE)))
+    users = {u.inputs["userName"]: u.inputs for u in of_type(result, "aws:identitystore/user:User")}
+    assert set(users) == {"ada@example.com", "alan@example.com"}  # Grace has no AWS groups
+    assert users["ada@example.com"]["name"] == {"givenName": "Ada", "familyName": "Lovelace"}
+    assert users["ada@example.com"]["identityStoreId"] == "d-9067c2a1b3"  # the instance's, answered offline
+    groups = {g.urn: g.inputs["displayName"] for g in of_type(result, "aws:identitystore/group:Group")}
+    assert sorted(groups.values()) == ["sso-admins", "sso-auditors", "sso-developers", "sso-read-only"]
+    by_user = {u.urn: u.inputs["userName"] for u in of_type(result, "aws:identitystore/user:User")}
+    memberships = sorted((group, by_user[m.property_dependencies["memberId"][0]]) for group, m in [
+        (groups[m.property_dependencies["groupId"][0]], m)
+        for m in of_type(result, "aws:identitystore/groupMembership:GroupMembership")])
+    assert memberships == [("sso-admins", "ada@example.com"), ("sso-developers", "alan@example.com"),
+                           ("sso-read-only", "alan@example.com")]
+    for forbidden in ("aws:iam/user:User", "aws:iam/accessKey:AccessKey", "aws:iam/userLoginProfile:UserLoginProfile"):
+        assert of_type(result, forbidden) == []
+
+
+def test_each_group_gets_a_permission_set_with_its_session_and_policies_assigned_to_the_account():
+    result = capture(lambda: build_identity_center(roster(ADA), session_hours=4, admin_session_hours=1))
+    sets = {p.urn: p.inputs for p in of_type(result, "aws:ssoadmin/permissionSet:PermissionSet")}
+    durations = {p["name"]: p["sessionDuration"] for p in sets.values()}
+    assert durations == {"sso-admins": "PT1H", "sso-developers": "PT4H", "sso-read-only": "PT4H", "sso-auditors": "PT4H"}
+    assert {p["instanceArn"] for p in sets.values()} == {"arn:aws:sso:::instance/ssoins-72230d8c1fa4b0d1"}
+    managed = {(sets[a.property_dependencies["permissionSetArn"][0]]["name"], a.inputs["managedPolicyArn"].rsplit("/")[-1])
+               for a in of_type(result, "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment")}
+    assert managed == {("sso-admins", "AdministratorAccess"), ("sso-developers", "PowerUserAccess"),
+                       ("sso-read-only", "ViewOnlyAccess"), ("sso-auditors", "SecurityAudit"),
+                       ("sso-auditors", "AWSCloudTrail_ReadOnlyAccess")}
+    inline = one(result, "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy")
+    assert sets[inline.property_dependencies["permissionSetArn"][0]]["name"] == "sso-developers"
+    denied = [a for s in json.loads(inline.inputs["inlinePolicy"])["Statement"] for a in s["Action"]
+              if s["Effect"] == "Deny"]
+    assert {"iam:Create*", "iam:Attach*", "organizations:*", "aws-portal:*", "billing:*"} <= set(denied)
+    assignments = of_type(result, "aws:ssoadmin/accountAssignment:AccountAssignment")
+    assert len(assignments) == 4 and all(a.inputs["targetId"] == "123456789012" and a.inputs["principalType"] == "GROUP"
+                                         and a.inputs["targetType"] == "AWS_ACCOUNT" for a in assignments)
+
+
+def test_identity_centers_mfa_setting_is_registered_as_unknown_never_assumed():
+    for mode in ("preview", "resolved"):
+        check = one(capture(lambda: build_identity_center(roster(ADA)), mode), "soc2:sso:MultiFactorAuthentication")
+        assert check.inputs["required"] == props.UNKNOWN, mode
+
+
+def test_with_identity_center_access_control_builds_no_iam_users_but_keeps_the_account_guards():
+    result = capture(lambda: AccessControl("acl", {"roster": roster(ADA, ALAN), "iam_users": False}))
+    assert {r.type for r in result.records if r.custom and not r.type.startswith("pulumi:")} == {
+        "aws:iam/accountPasswordPolicy:AccountPasswordPolicy", "aws:accessanalyzer/analyzer:Analyzer"}
+
+
+def test_datadog_users_hold_their_roster_role():
+    result = capture(lambda: DatadogUsers("dd", {"roster": everyone(ADA, ALAN, GRACE)}))
+    users = {u.inputs["email"]: u.inputs for u in of_type(result, "datadog:index/user:User")}
+    assert set(users) == {"ada@example.com", "alan@example.com"}  # Grace has no datadog role
+    assert users["ada@example.com"]["name"] == "Ada Lovelace" and users["ada@example.com"]["disabled"] is False
+    assert users["ada@example.com"]["roles"] == [props.UNKNOWN]  # a live organization's role id: unknown offline
+
+
+def test_pagerduty_on_call_pages_the_rotation_then_escalates_and_is_subscribed_to_the_alert_topic():
+    result = capture(lambda: PagerDutyOnCall("pd", {"roster": everyone(ADA, ALAN), "alert_topic_arn": TOPIC,
+                                                    "escalation_delay_minutes": 10}))
+    users = {u.urn: u.inputs for u in of_type(result, "pagerduty:index/user:User")}
+    assert sorted((u["email"], u["role"]) for u in users.values()) == [("ada@example.com", "admin"),
+                                                                        ("alan@example.com", "limited_user")]
+    layer = one(result, "pagerduty:index/schedule:Schedule").inputs["layers"][0]
+    assert layer["rotationTurnLengthSeconds"] == 7 * 86400 and layer["start"] == "2026-01-05T09:00:00+00:00"
+    policy = one(result, "pagerduty:index/escalationPolicy:EscalationPolicy")
+    levels = policy.inputs["rules"]
+    assert [t["type"] for level in levels for t in level["targets"]] == ["schedule_reference", "user_reference"]
+    assert [level["escalationDelayInMinutes"] for level in levels] == [10, 10]
+    service = one(result, "pagerduty:index/service:Service")
+    assert policy.urn in service.property_dependencies["escalationPolicy"]
+    integration = one(result, "pagerduty:index/serviceIntegration:ServiceIntegration")
+    assert integration.inputs["type"] == "aws_cloudwatch_inbound_integration"
+    assert service.urn in integration.property_dependencies["service"]
+    subscription = one(result, "aws:sns/topicSubscription:TopicSubscription")
+    assert subscription.inputs["topic"] == TOPIC and subscription.inputs["protocol"] == "https"
+    assert integration.urn in subscription.property_dependencies["endpoint"]
+    assert props.is_secret(subscription.inputs["endpoint"])
+    assert EVENTS_URL == "https://events.pagerduty.com/integration/{}/enqueue"
+    assert len(of_type(result, "pagerduty:index/teamMembership:TeamMembership")) == 2
+
+
+def _gone(before: Roster, after: Roster) -> dict[str, set[str]]:
+    """Resources the second run no longer registers, by provider package."""
+    old = {r.urn: r for r in capture(lambda: build_every_system(before)).records}
+    new = {r.urn for r in capture(lambda: build_every_system(after)).records}
+    assert new < set(old), "removing a person must only remove resources"
+    gone: dict[str, set[str]] = {}
+    for urn in set(old) - new:
+        gone.setdefault(old[urn].type.split(":")[0], set()).add(urn.split("::")[-1])
+    return gone
+
+
+ALAN_EVERYWHERE = {
+    "aws": {"sso-user-alan@example.com", "sso-developers-alan@example.com", "sso-read-only-alan@example.com"},
+    "github": {"gh-member-alan-t", "gh-team-platform-alan-t"},
+    "datadog": {"dd-alan@example.com"},
+    "pagerduty": {"pd-user-alan@example.com", "pd-team-alan@example.com"},
+}
+
+
+def test_removing_a_person_from_the_roster_removes_them_from_every_system_in_one_run():
+    assert _gone(everyone(ADA, ALAN), everyone(ADA)) == ALAN_EVERYWHERE
+
+
+def test_the_day_after_until_nothing_is_granted_in_any_system():
+    contractor = everyone(ADA, ALAN, until={"alan@example.com": "2026-03-31"})
+    assert _gone(contractor.granted(dt.date(2026, 3, 31)), contractor.granted(dt.date(2026, 4, 1))) == ALAN_EVERYWHERE
+    rotation = contractor.granted(dt.date(2026, 4, 1)).on_call
+    assert rotation is not None and rotation.people == ["ada@example.com"]

@@ -14,7 +14,8 @@ from tests.conftest import REPO
 COMPONENTS = {"soc2:baseline:Baseline", "soc2:network:Network", "soc2:kms:EncryptionKey", "soc2:storage:SecureBucket",
               "soc2:database:EncryptedDatabase", "soc2:loadbalancer:TlsLoadBalancer", "soc2:monitoring:Monitoring",
               "soc2:access:AccessControl", "soc2:github:GitHubOrganization", "soc2:github:OrganizationTwoFactor",
-              "soc2:audit:AuditLogging", "soc2:backup:BackupPlan", "soc2:detection:ThreatDetection"}
+              "soc2:audit:AuditLogging", "soc2:backup:BackupPlan", "soc2:detection:ThreatDetection",
+              "soc2:access:IdentityCenter", "soc2:sso:MultiFactorAuthentication", "soc2:identity:Roster"}
 EVERY_STACK = {
     "aws:ec2/vpc:Vpc", "aws:ec2/flowLog:FlowLog", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
     "aws:kms/key:Key", "aws:kms/alias:Alias", "aws:s3/bucketPolicy:BucketPolicy",
@@ -22,7 +23,9 @@ EVERY_STACK = {
     "aws:rds/parameterGroup:ParameterGroup", "aws:lb/loadBalancer:LoadBalancer", "aws:lb/listener:Listener",
     "aws:wafv2/webAclAssociation:WebAclAssociation", "aws:acm/certificate:Certificate", "aws:sns/topic:Topic",
     "aws:cloudwatch/metricAlarm:MetricAlarm", "aws:cloudwatch/dashboard:Dashboard",
-    "aws:iam/group:Group", "aws:iam/user:User", "aws:iam/accountPasswordPolicy:AccountPasswordPolicy",
+    "aws:identitystore/user:User", "aws:identitystore/group:Group", "aws:identitystore/groupMembership:GroupMembership",
+    "aws:ssoadmin/permissionSet:PermissionSet", "aws:ssoadmin/accountAssignment:AccountAssignment",
+    "aws:iam/accountPasswordPolicy:AccountPasswordPolicy",
     "aws:accessanalyzer/analyzer:Analyzer", "github:index/organizationSettings:OrganizationSettings",
     "github:index/repository:Repository", "github:index/branchProtection:BranchProtection",
     "github:index/repositoryFile:RepositoryFile", "github:index/issueLabel:IssueLabel", "github:index/membership:Membership",
@@ -56,7 +59,30 @@ def test_every_component_and_control_is_registered(stacks, stack):
     assert COMPONENTS <= types and EVERY_STACK <= types, sorted((COMPONENTS | EVERY_STACK) - types)
     counts = Counter(r.type for r in stacks[stack].records)
     assert counts["aws:cloudwatch/logMetricFilter:LogMetricFilter"] == 15
+    # Nobody is an IAM user: people sign in through Identity Center (the expired contractor gets nothing).
+    assert counts["aws:iam/user:User"] == 0 and counts["aws:iam/group:Group"] == 0
+    assert counts["aws:identitystore/user:User"] == 6 and counts["aws:identitystore/group:Group"] == 4
+
+
+def test_prod_manages_datadog_users_and_pagerduty_on_call_paged_by_the_alert_topic_and_dev_neither(stacks):
+    types = {name: Counter(r.type for r in result.records) for name, result in stacks.items()}
+    assert types["prod"]["datadog:index/user:User"] == 5 and types["prod"]["pagerduty:index/user:User"] == 4
+    assert types["prod"]["pagerduty:index/service:Service"] == 1
+    assert not any(t.startswith(("pagerduty:", "datadog:index/user")) for t in types["dev"])
+    pager = next(r for r in stacks["prod"].records if r.name == "soc2-prod-pagerduty-alerts")
+    topic = next(r for r in stacks["prod"].records if r.type == "aws:sns/topic:Topic")
+    assert topic.urn in pager.property_dependencies["topic"] and pager.inputs["protocol"] == "https"
+    # The hand-typed webhook is gone from prod: PagerDuty is subscribed by construction.
+    assert not any(r.name.endswith("-monitoring-pager") for r in stacks["prod"].records)
+
+
+def test_iam_users_remain_for_accounts_outside_an_organization(baseline_project):
+    project = load_project(baseline_project({"soc2-baseline:access": {"identity": "iam-users"}}))
+    config = load_stack_config(project, "dev")
+    counts = Counter(r.type for r in run_program(project.directory, project.main, project.name, "dev", config.values,
+                                                 config.secret_keys).records)
     assert counts["aws:iam/user:User"] == 6 and counts["aws:iam/group:Group"] == 4
+    assert counts["aws:identitystore/user:User"] == 0 and counts["soc2:access:IdentityCenter"] == 0
 
 
 def test_prod_is_stricter_than_dev(stacks):
