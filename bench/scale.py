@@ -8,7 +8,8 @@ about `--resources` resources, and samples the memory of preflight and every pro
   - wall seconds, and the program / pack start / evaluation figures preflight reports;
   - the peak of the processes' summed RSS and of their summed PSS (PSS shares pages that a forked
     child still has in common with its parent, so it does not count them twice);
-  - the largest single process's peak RSS, from getrusage(RUSAGE_CHILDREN).
+  - the largest single process's peak RSS, from getrusage(RUSAGE_CHILDREN);
+  - the CPU seconds of preflight and its children (less sensitive than wall time to a busy machine).
 """
 
 from __future__ import annotations
@@ -98,12 +99,15 @@ def main() -> None:
         raise SystemExit(f"preflight failed ({process.returncode}):\n{stderr}")
     data = json.loads(stdout)
     timings = data["timings"]
-    largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    largest = usage.ru_maxrss * 1024
     gib = 1024 ** 3
     print(f"resources checked: {data['summary']['resourcesChecked']}  cpus: {os.cpu_count()}  "
           f"processes seen: {sampler.processes}")
     print(f"wall {wall:.1f} s  (program {timings['programSeconds']:.1f} s, pack start "
           f"{timings['packStartSeconds']:.1f} s, evaluation after the program {timings['evaluationSeconds']:.1f} s)")
+    print(f"cpu {usage.ru_utime + usage.ru_stime:.1f} s (user {usage.ru_utime:.1f}, system {usage.ru_stime:.1f}); "
+          f"load average at the end {os.getloadavg()[0]:.1f}")
     print(f"peak memory: summed RSS {sampler.peak_rss / gib:.2f} GiB, summed PSS {sampler.peak_pss / gib:.2f} GiB, "
           f"largest process {largest / gib:.2f} GiB")
 
