@@ -64,11 +64,11 @@ class ForkedChild:
         self.messages = 0
         self._reader: Connection | None = None
         self._status: int | None = None
+        self._stopped = False
 
     def start(self) -> None:
         reader, writer = Pipe(duplex=False)
-        sys.stdout.flush()
-        sys.stderr.flush()
+        _flush_stdio()  # or the child would write what is buffered here a second time
         parent = os.getpid()
         # A stop signal between the fork and knowing the child's pid would leave it unstoppable.
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
@@ -105,11 +105,18 @@ class ForkedChild:
             self.messages += 1
         return kind == "result", payload
 
-    def stop(self) -> None:
-        """Kills the child's process group (a no-op once it has ended) and reaps the child."""
-        if self.pid and self._status is None:
-            kill_group(self.pid)
-            _, self._status = os.waitpid(self.pid, 0)
+    def stop(self, grace: float = 0.0) -> None:
+        """Kills the child's process group and reaps the child, after up to `grace` seconds for it to end.
+
+        The group goes whole, with anything the program started and left running.
+        """
+        if self.pid and not self._stopped:
+            ends_by = time.monotonic() + grace
+            while not self._reap(os.WNOHANG) and time.monotonic() < ends_by:
+                time.sleep(0.005)
+            kill_group(self.pid)  # what is left of the group: the child itself, or what it started
+            self._reap(0)
+            self._stopped = True
         if self._reader is not None:
             self._reader.close()
             self._reader = None
@@ -124,17 +131,21 @@ class ForkedChild:
     def _end_status(self, deadline: float) -> str:
         """How the child ended, once it has (killed if it closed the pipe but lingers)."""
         wait_until = min(deadline, time.monotonic() + REAP_SECONDS)
-        while self._status is None:
-            pid, status = os.waitpid(self.pid, os.WNOHANG)
-            if pid:
-                self._status = status
-            elif time.monotonic() > wait_until:
+        while not self._reap(os.WNOHANG):
+            if time.monotonic() > wait_until:
                 self.stop()
                 return "closed its connection to preflight and was stopped"
-            else:
-                time.sleep(0.01)
+            time.sleep(0.01)
         code = os.waitstatus_to_exitcode(self._status)
         return f"killed by {signal.Signals(-code).name}" if code < 0 else f"exit status {code}"
+
+    def _reap(self, flags: int) -> bool:
+        """Whether the child has ended (and is reaped); its status is kept."""
+        if self._status is None:
+            pid, status = os.waitpid(self.pid, flags)
+            if pid:
+                self._status = status
+        return self._status is not None
 
     def _run_child(self, parent: int, reader: Connection, writer: Connection, blocked: set[int]) -> None:
         code = 0
@@ -162,11 +173,7 @@ class ForkedChild:
         except BaseException as exn:  # noqa: BLE001 reported to the parent, which decides what it means
             code = self._report_crash(writer, exn)
         finally:
-            for stream in (sys.stdout, sys.stderr):
-                try:
-                    stream.flush()
-                except BaseException:  # noqa: BLE001 a closed stream must not keep the child alive
-                    pass
+            _flush_stdio()
             os._exit(code)
 
     def _report_crash(self, writer: Connection, exn: BaseException) -> int:
@@ -176,3 +183,11 @@ class ForkedChild:
             return 0
         except BaseException:  # noqa: BLE001 the parent is gone or the pipe is broken
             return 1
+
+
+def _flush_stdio() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # closed, or a reader that went away
+            pass

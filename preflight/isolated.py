@@ -27,6 +27,7 @@ from .deadline import DEFAULT_TIMEOUT_SECONDS, timed_out
 from .failure import InternalError
 
 
+EXIT_GRACE_SECONDS = 2.0
 IN_PROCESS_WARNING = (
     "grpc was imported before preflight, with its fork support on, so the program runs in this process: "
     "a program that ends the interpreter ends it here, and --timeout does not bound it. Import preflight "
@@ -97,7 +98,7 @@ class IsolatedProgram:
             records[record.urn] = record
             if announced and on_record is not None:
                 on_record(record, records)
-        self._child.stop()
+        self._child.stop(grace=EXIT_GRACE_SECONDS)  # it flushes what the program printed, then exits
         if isinstance(message, _Failed):
             raise ProgramError(message.message, message.tail, message.settings_error, message.registered)
         for urn, outputs in message.outputs.items():

@@ -94,6 +94,9 @@ class StreamingSession:
         self._thread.start()
 
     def put(self, record: ResourceRecord, by_urn: Mapping[str, ResourceRecord]) -> None:
+        """Queues the resource; raises at once what went wrong on the thread, so the run stops early."""
+        if self._error is not None:
+            raise self._error
         self._queue.put((record, by_urn))
 
     def wait(self) -> PackSession:

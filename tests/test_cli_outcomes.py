@@ -4,6 +4,7 @@ otherwise, and leaves no process running: whatever the program, the packs or pre
 from __future__ import annotations
 
 import json
+import os
 import queue
 import re
 import signal
@@ -73,18 +74,18 @@ def test_a_program_that_never_returns_exits_2_at_the_timeout(tmp_path, strays):
 
 def test_a_policy_that_never_returns_exits_2_naming_the_pack_and_the_resource(tmp_path, strays):
     out = tmp_path / "report.json"
-    result = run_cli(*check_args(COMPONENT_PROGRAM, "test", PACKS / "sleeping_policy", "--timeout", "5",
+    result = run_cli(*check_args(COMPONENT_PROGRAM, "test", PACKS / "sleeping_policy", "--timeout", "10",
                                  "--json", "--output", str(out)), env=strays.env(), timeout=120)
     assert_refused(result, f"preflight: policy pack sleeping_policy during Analyze of {BUCKET} did not finish "
-                           "within 5 s (--timeout 5)", out)
+                           "within 10 s (--timeout 10)", out)
 
 
 def test_a_pack_that_never_prints_its_port_exits_2_at_the_timeout(tmp_path, strays):
     out = tmp_path / "report.json"
-    result = run_cli(*check_args(COMPONENT_PROGRAM, "test", PACKS / "never_ready", "--timeout", "3", "--output",
+    result = run_cli(*check_args(COMPONENT_PROGRAM, "test", PACKS / "never_ready", "--timeout", "10", "--output",
                                  str(out)), env=strays.env(), timeout=120)
     assert_refused(result, "preflight: policy pack never_ready start-up (it printed no port) did not finish within "
-                           "3 s (--timeout 3)", out)
+                           "10 s (--timeout 10)", out)
 
 
 def test_a_pack_that_prints_its_port_and_dies_exits_2_naming_it_with_its_stderr(tmp_path, strays):
@@ -163,13 +164,27 @@ def test_nothing_outlives_a_preflight_that_is_killed_outright(strays):
     assert running.process.wait(timeout=30) == -signal.SIGKILL
 
 
+def children() -> set[int]:
+    """Processes whose parent is this test process (zombies, not yet reaped, included)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == os.getpid():
+                found.add(int(entry.name))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
 def test_an_internal_error_is_one_line_exit_2_naming_where_and_how_to_report_it(monkeypatch, capsys):
     def broken(*_args):
         raise RuntimeError("report renderer exploded")
 
     monkeypatch.setitem(cli.RENDERERS, "text", broken)
+    before = children()
     code = cli.main(check_args(COMPONENT_PROGRAM, "test"))
     err = capsys.readouterr().err
+    assert children() <= before  # the program's child and the pack were stopped and reaped
     assert code == 2
     assert err == ("preflight: internal error in preflight.cli._emit: RuntimeError: report renderer exploded; "
                    f"rerun with --debug and report it at {issues_url()}\n")
@@ -181,8 +196,10 @@ def test_debug_shows_the_traceback_of_an_internal_error_in_the_programs_child(mo
         raise KeyError("synthetic outputs")
 
     monkeypatch.setattr(RecordingMonitor, "_answer", broken)  # inherited by the forked child
+    before = children()
     code = cli.main(check_args(COMPONENT_PROGRAM, "test", BASIC_PACK, "--debug"))
     err = capsys.readouterr().err
+    assert children() <= before
     assert code == 2
     assert err.startswith("Traceback (most recent call last):") and "in broken" in err
     assert err.rstrip().splitlines()[-1] == (
