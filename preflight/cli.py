@@ -125,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     except PreflightInputError as err:
         print(f"preflight: {err}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader went away (`preflight check --json | head -1`)
+        return _closed_stdout()
     except Exception as exn:  # noqa: BLE001 a bug in preflight is still exit 2 ("could not run"), never 1
         failure = exn if isinstance(exn, InternalError) else InternalError.of(exn)
         if args.debug:
@@ -175,9 +177,17 @@ def run() -> None:
     """
     gc.disable()
     code = main()
-    sys.stdout.flush()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        code = _closed_stdout()
     sys.stderr.flush()
     os._exit(code)
+
+
+def _closed_stdout() -> int:
+    print("preflight: stdout was closed before the whole report was written", file=sys.stderr)
+    return 2
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

@@ -226,3 +226,12 @@ def test_analyze_state_refuses_a_resource_of_the_wrong_shape(tmp_path, strays):
     result = run_cli("analyze-state", str(export), "--format", "sarif", "--output", str(out), env=strays.env())
     assert_refused(result, f"preflight: {export}: deployment.resources[0].inputs: input should be a valid "
                            "dictionary (got a list)", out)
+
+
+def test_a_reader_that_goes_away_before_the_report_is_exit_2_not_a_traceback(strays):
+    process = subprocess.Popen([sys.executable, "-m", "preflight", *check_args(COMPONENT_PROGRAM, "test"), "--json"],
+                               cwd=REPO, env=strays.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process.stdout.close()  # as `preflight check --json | head -0` would
+    stderr = process.stderr.read()
+    assert process.wait(timeout=120) == 2
+    assert stderr == "preflight: stdout was closed before the whole report was written\n"
