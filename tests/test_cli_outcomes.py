@@ -235,3 +235,14 @@ def test_a_reader_that_goes_away_before_the_report_is_exit_2_not_a_traceback(str
     stderr = process.stderr.read()
     assert process.wait(timeout=120) == 2
     assert stderr == "preflight: stdout was closed before the whole report was written\n"
+
+
+def test_a_stack_policy_that_never_returns_exits_2_naming_the_pack_and_analyze_stack(tmp_path, strays):
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps({"version": 3, "deployment": {"resources": [
+        {"urn": "urn:pulumi:prod::app::aws:sns/topic:Topic::alerts", "type": "aws:sns/topic:Topic", "custom": True}]}}))
+    out = tmp_path / "state.json"
+    result = run_cli("analyze-state", str(export), "--policy-pack", str(PACKS / "sleeping_policy"), "--timeout", "8",
+                     "--json", "--output", str(out), env=strays.env(), timeout=120)
+    assert_refused(result, "preflight: policy pack sleeping_policy during AnalyzeStack did not finish within 8 s "
+                           "(--timeout 8)", out)
