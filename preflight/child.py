@@ -24,7 +24,7 @@ import traceback
 from multiprocessing.connection import Connection, Pipe
 from typing import Any, Callable
 
-from .failure import failed_in
+from .failure import InternalError, failed_in
 from .processes import die_with_parent, kill_group
 
 Send = Callable[[Any], None]
@@ -45,14 +45,6 @@ class ChildEnded(Exception):
     def __init__(self, status: str, messages: int):
         super().__init__(status)
         self.status, self.messages = status, messages
-
-
-class ChildCrashed(Exception):
-    """The function raised in the child; its traceback came back as text."""
-
-    def __init__(self, kind: str, message: str, where: str, text: str):
-        super().__init__(f"{kind}: {message}")
-        self.kind, self.message, self.where, self.text = kind, message, where, text
 
 
 class ForkedChild:
@@ -90,7 +82,7 @@ class ForkedChild:
         """The next message as (False, message), or the result as (True, result).
 
         Raises TimeoutError past `deadline` (time.monotonic()), ChildEnded if the child ended without
-        a result, ChildCrashed if `work` raised.
+        a result, InternalError (with the child's traceback) if `work` raised.
         """
         assert self._reader is not None, "start() first"
         if not self._reader.poll(max(0.0, deadline - time.monotonic())):
@@ -100,7 +92,7 @@ class ForkedChild:
         except (EOFError, OSError):
             raise ChildEnded(self._end_status(deadline), self.messages) from None
         if kind == "crash":
-            raise ChildCrashed(*payload)
+            raise InternalError(*payload)
         if kind == "message":
             self.messages += 1
         return kind == "result", payload

@@ -22,10 +22,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .capture import Capture, Diagnostic, Mode, OnRecord, ProgramError, ResourceRecord, run_program
-from .child import ChildCrashed, ChildEnded, ForkedChild, Send, fork_is_safe
+from .child import ChildEnded, ForkedChild, Send, fork_is_safe
 from .deadline import DEFAULT_TIMEOUT_SECONDS, timed_out
-from .failure import InternalError
-
 
 EXIT_GRACE_SECONDS = 2.0
 IN_PROCESS_WARNING = (
@@ -86,7 +84,11 @@ class IsolatedProgram:
             self._child.stop()
 
     def capture(self, on_record: OnRecord | None = None) -> Capture:
-        """Every resource, streamed to `on_record`; raises ProgramError, ProgramEnded, TimedOut or InternalError."""
+        """Every resource, streamed to `on_record`.
+
+        Raises ProgramError (ProgramEnded if it ended the interpreter), TimedOut, or InternalError for a
+        failure of preflight's own code in the child.
+        """
         if self._child is None:
             return self._run(on_record)
         records: dict[str, ResourceRecord] = {}
@@ -118,8 +120,6 @@ class IsolatedProgram:
             raise ProgramEnded(f"it ended the interpreter before it finished ({ended.status}, after registering "
                                f"{len(records)} resources); there is no verdict", "",
                                registered=sorted(records)) from None
-        except ChildCrashed as crash:
-            raise InternalError(crash.kind, crash.message, crash.where, crash.text) from None
 
     def _in_child(self, send: Send) -> _Finished | _Failed:
         sent: dict[str, dict[str, Any]] = {}  # URN -> the outputs object it was sent with

@@ -18,7 +18,7 @@ from preflight.deadline import TimedOut
 from preflight.failure import InternalError
 from preflight.isolated import IsolatedProgram, ProgramEnded
 from preflight.project import load_project, load_stack_config
-from tests.conftest import COMPONENT_PROGRAM, FIXTURES
+from tests.conftest import COMPONENT_PROGRAM, FIXTURES, REPO
 
 
 def component_args():
@@ -172,3 +172,22 @@ def alive(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+@pytest.mark.parametrize("imports, off", [("import preflight", True), ("import grpc, preflight", False)])
+def test_importing_preflight_first_turns_grpcs_fork_support_off(imports, off):
+    result = subprocess.run([sys.executable, "-c", f"{imports}; import os; print(preflight.GRPC_FORK_SUPPORT_OFF, "
+                             "os.environ['GRPC_ENABLE_FORK_SUPPORT'])"], cwd=REPO, capture_output=True, text=True,
+                            env={k: v for k, v in os.environ.items() if k != "GRPC_ENABLE_FORK_SUPPORT"})
+    assert result.stdout.split() == [str(off), "false"], result.stderr
+
+
+def test_where_forking_is_not_safe_the_program_runs_in_process_with_a_warning(monkeypatch):
+    import preflight
+
+    monkeypatch.setattr(preflight, "GRPC_FORK_SUPPORT_OFF", False)
+    args = component_args()
+    with pytest.warns(UserWarning, match="grpc was imported before preflight"):
+        with IsolatedProgram(*args) as program:
+            capture = program.capture()
+    assert program._child is None and capture.records == run_program(*args).records
