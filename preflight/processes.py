@@ -23,7 +23,8 @@ import sys
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 STOP_GRACE_SECONDS = 5.0
 
-# Loaded before any fork: the code that runs between fork and exec must not load a library.
+# Loaded at import, not in the forked child: loading a library there (dlopen takes a lock that
+# another of the parent's threads may have held at the fork) could hang it.
 _LIBC = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True) if sys.platform == "linux" else None
 
 
