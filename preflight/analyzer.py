@@ -1,8 +1,10 @@
 """A policy pack, launched and spoken to the way the Pulumi CLI does it.
 
-The pack runs as `python -u -m pulumi.policy <engine address> .` in its own directory, prints
-its port on the first line of stdout, and serves the Analyzer gRPC service. The process is shut
-down on every path out of `PolicyPack`, errors included.
+The pack runs `pulumi.policy` as `python -u -m pulumi.policy <engine address> .` would, in its own
+directory (see processes.launch_module), prints its port on the first line of stdout, and serves
+the Analyzer gRPC service. The process is shut
+down on every path out of `PolicyPack`, errors included, runs in its own process group (stopped
+whole), and dies with preflight. Start-up and every call have the check's timeout as deadline.
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ from soc2_policies.conventions import TYPE_TAG
 
 from . import properties as props
 from .capture import ResourceRecord
+from .deadline import DEFAULT_TIMEOUT_SECONDS, TimedOut, timed_out
 from .policy_config import PolicyConfig, PolicySchema
+from .processes import launch_module, stop_popen
 from .project import PreflightInputError
 
 LEVEL_NAMES = {analyzer_pb2.ADVISORY: "advisory", analyzer_pb2.MANDATORY: "mandatory",
@@ -36,8 +40,8 @@ LEVEL_VALUES = {v: k for k, v in LEVEL_NAMES.items()}
 SEVERITY_NAMES = {analyzer_pb2.POLICY_SEVERITY_LOW: "low", analyzer_pb2.POLICY_SEVERITY_MEDIUM: "medium",
                   analyzer_pb2.POLICY_SEVERITY_HIGH: "high", analyzer_pb2.POLICY_SEVERITY_CRITICAL: "critical"}
 MAX_MESSAGE = 400 * 1024 * 1024
-START_TIMEOUT_SECONDS = 60.0
 IN_FLIGHT = 16
+LIVENESS_POLL_SECONDS = 0.1
 
 
 class PackStartError(PreflightInputError):
@@ -129,6 +133,7 @@ class ResourceAnalysis:
     flight; results are kept per resource, so their order never depends on the order of submission."""
 
     def __init__(self, pack: "PolicyPack", remediate: bool):
+        self.pack = pack
         self.stub = pack.stub
         self.remediate = remediate
         self.submitted: set[str] = set()
@@ -140,11 +145,14 @@ class ResourceAnalysis:
         self.submitted.add(record.urn)
         request = _analyze_request(record, by_urn)
         if self.remediate:
-            fixed = self.stub.Remediate(request)
+            try:
+                fixed = self.stub.Remediate(request, timeout=self.pack.timeout)
+            except grpc.RpcError as err:
+                raise self.pack.failure(err, f"Remediate of {record.urn}") from None
             for remediation in fixed.remediations:
                 if remediation.HasField("properties"):
                     request.properties.CopyFrom(remediation.properties)
-        self._pending.append((record.urn, self.stub.Analyze.future(request)))
+        self._pending.append((record.urn, self.stub.Analyze.future(request, timeout=self.pack.timeout)))
         if len(self._pending) >= IN_FLIGHT:
             self._collect_oldest()
 
@@ -165,24 +173,9 @@ class ResourceAnalysis:
         try:
             response = future.result()
         except grpc.RpcError as err:
-            raise AnalyzeError(urn, err) from None
+            raise self.pack.failure(err, f"Analyze of {urn}") from None
         self._results[urn] = ([_diagnostic(d, urn) for d in response.diagnostics],
                               [(n.policy_name, urn, n.reason) for n in response.not_applicable])
-
-
-class AnalyzeError(grpc.RpcError):
-    """A failed Analyze call, naming the resource it was about (a pack's own message may not)."""
-
-    def __init__(self, urn: str, err: grpc.RpcError):
-        super().__init__()
-        self.urn, self.err = urn, err
-
-    def code(self) -> grpc.StatusCode:
-        return self.err.code()
-
-    def details(self) -> str:
-        detail = self.err.details() or str(self.err)
-        return detail if self.urn in detail else f"Analyze of {self.urn} failed: {detail}"
 
 
 class _EngineLog(engine_pb2_grpc.EngineServicer):
@@ -199,11 +192,14 @@ class _EngineLog(engine_pb2_grpc.EngineServicer):
 class PolicyPack:
     """One running policy pack. Use as a context manager so the process always stops."""
 
-    def __init__(self, directory: str | Path, env: dict[str, str] | None = None):
+    def __init__(self, directory: str | Path, env: dict[str, str] | None = None,
+                 timeout: float = DEFAULT_TIMEOUT_SECONDS):
         self.directory = Path(directory).resolve()
         if not (self.directory / "PulumiPolicy.yaml").is_file():
             raise PreflightInputError(f"{directory}: no PulumiPolicy.yaml; --policy-pack must point at a policy pack")
         self.env = env or {}
+        self.timeout = timeout
+        """Seconds the pack has to start, and to answer each call."""
         self.process: subprocess.Popen[bytes] | None = None
         self.stderr = bytearray()
         self.started_at = 0.0
@@ -229,10 +225,12 @@ class PolicyPack:
         self._engine_server.start()
         env = {**os.environ, **self.env, "PYTHONUNBUFFERED": "1"}
         self.started_at = time.perf_counter()
-        self.process = subprocess.Popen(
-            [self._python(), "-u", "-m", "pulumi.policy", f"127.0.0.1:{engine_port}", "."],
-            cwd=self.directory, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        threading.Thread(target=self._drain_stderr, daemon=True).start()
+        self.process = subprocess.Popen(  # its own session: a process group of its own, stopped whole
+            launch_module(self._python(), "pulumi.policy", f"127.0.0.1:{engine_port}", "."),
+            cwd=self.directory, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            start_new_session=True)
+        self._stderr_reader = threading.Thread(target=self._drain_stderr, daemon=True)
+        self._stderr_reader.start()
         self._port_reader = threading.Thread(target=self._read_port, daemon=True)
         self._port_reader.start()
 
@@ -242,32 +240,58 @@ class PolicyPack:
         self._ready_at = time.perf_counter()
 
     def connect(self) -> float:
-        """Waits for the port the pack prints and opens the channel; returns the pack's start-up seconds."""
+        """Waits for the port the pack prints and opens the channel; returns the pack's start-up seconds.
+
+        Raises PackStartError if the pack exits or prints something else, TimedOut past the timeout.
+        """
         if self.stub is not None:
             return self._ready_at - self.started_at
-        self._port_reader.join(START_TIMEOUT_SECONDS)
+        deadline = self.started_at + self.timeout
+        self._port_reader.join(max(0.0, deadline - time.perf_counter()))
+        if self._port_reader.is_alive():
+            raise timed_out(f"policy pack {self.directory.name} start-up (it printed no port)", self.timeout)
         line = self._port_line.decode(errors="replace").strip()
         if not line.isdigit() or not 0 < int(line) < 65536:
-            self.process.poll()
-            time.sleep(0.05)
+            self._wait_for_exit(0.5)
             raise PackStartError(self._start_failure(line))
         self._channel = grpc.insecure_channel(f"127.0.0.1:{line}", options=[
             ("grpc.max_receive_message_length", MAX_MESSAGE), ("grpc.max_send_message_length", MAX_MESSAGE)])
-        grpc.channel_ready_future(self._channel).result(timeout=START_TIMEOUT_SECONDS)
+        self._wait_until_serving(line, deadline)
         self.stub = analyzer_pb2_grpc.AnalyzerStub(self._channel)
         threading.Thread(target=self._drain_stdout, daemon=True).start()
         return self._ready_at - self.started_at
 
+    def _wait_until_serving(self, port: str, deadline: float) -> None:
+        """The channel is ready, or the pack has exited (a pack can print its port and die)."""
+        ready = grpc.channel_ready_future(self._channel)
+        while True:
+            try:
+                ready.result(timeout=LIVENESS_POLL_SECONDS)
+                return
+            except grpc.FutureTimeoutError:
+                pass
+            if self.process.poll() is not None:
+                ready.cancel()
+                self._wait_for_exit(0.5)
+                raise PackStartError(self._start_failure(port))
+            if time.perf_counter() > deadline:
+                ready.cancel()
+                raise timed_out(f"policy pack {self.directory.name} start-up (port {port} never answered)",
+                                self.timeout)
+
+    def _wait_for_exit(self, seconds: float) -> None:
+        """Lets a failing pack finish exiting, so its code and the end of its stderr are known."""
+        try:
+            self.process.wait(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            pass
+        self._stderr_reader.join(seconds)
+
     def close(self) -> None:
         if self._channel is not None:
             self._channel.close()
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process is not None:
+            stop_popen(self.process)
         if self._engine_server is not None:
             self._engine_server.stop(0)
 
@@ -281,7 +305,7 @@ class PolicyPack:
         request = analyzer_pb2.AnalyzerHandshakeRequest(
             engine_address="", root_directory=str(self.directory), program_directory=str(self.directory))
         try:
-            self.stub.Handshake(request)
+            self.stub.Handshake(request, timeout=self.timeout)
         except grpc.RpcError as err:
             if err.code() != grpc.StatusCode.UNIMPLEMENTED:  # older SDKs (Python) do not implement it
                 raise
@@ -292,14 +316,14 @@ class PolicyPack:
             stack=stack, project=project, organization=organization, dry_run=dry_run,
             config=config, config_secret_keys=sorted(secret_keys), tags=tags)
         try:
-            self.stub.ConfigureStack(request)
+            self.stub.ConfigureStack(request, timeout=self.timeout)
         except grpc.RpcError as err:
             if err.code() != grpc.StatusCode.UNIMPLEMENTED:
                 raise
 
     def info(self) -> PackInfo:
-        plugin = self.stub.GetPluginInfo(empty_pb2.Empty())
-        info = self.stub.GetAnalyzerInfo(empty_pb2.Empty())
+        plugin = self.stub.GetPluginInfo(empty_pb2.Empty(), timeout=self.timeout)
+        info = self.stub.GetAnalyzerInfo(empty_pb2.Empty(), timeout=self.timeout)
         policies = [_policy_metadata(p) for p in sorted(info.policies, key=lambda p: p.name)]
         initial = {name: PolicyConfig(LEVEL_NAMES.get(c.enforcementLevel) if c.enforcementLevel else None,
                                       json_format.MessageToDict(c.properties) or None)
@@ -315,25 +339,34 @@ class PolicyPack:
             entry.enforcementLevel = LEVEL_VALUES[value.enforcement_level or "advisory"]
             if value.properties:
                 entry.properties.update(value.properties)
-        self.stub.Configure(request)
+        self.stub.Configure(request, timeout=self.timeout)
 
     def analyze_stack(self, records: list[ResourceRecord]
                       ) -> tuple[list[RawDiagnostic], list[tuple[str, str, str]]]:
         by_urn = {r.urn: r for r in records}
         request = analyzer_pb2.AnalyzeStackRequest(resources=[_stack_resource(r, by_urn) for r in records])
         try:
-            response = self.stub.AnalyzeStack(request)
+            response = self.stub.AnalyzeStack(request, timeout=self.timeout)
         except grpc.RpcError as err:
             if err.code() == grpc.StatusCode.UNIMPLEMENTED:
                 return [], []
-            raise
+            raise self.failure(err, "AnalyzeStack") from None
         return ([_diagnostic(d, d.urn) for d in response.diagnostics],
                 [(n.policy_name, "", n.reason) for n in response.not_applicable])
 
-    def failure(self, err: Exception) -> PackStartError:
-        """An RPC failure, explained with the pack's own stderr."""
+    def failure(self, err: Exception, during: str) -> PackStartError | TimedOut:
+        """An RPC failure `during` a call, explained with the pack's own stderr (and exit code, if it died)."""
+        if isinstance(err, grpc.RpcError) and err.code() == grpc.StatusCode.DEADLINE_EXCEEDED:
+            return timed_out(f"policy pack {self.directory.name} during {during}", self.timeout)
         detail = err.details() if isinstance(err, grpc.RpcError) else str(err)
-        return PackStartError(f"policy pack {self.directory.name}: {detail}\n{self._stderr_tail()}".rstrip())
+        if self.process is not None and self.process.poll() is None:
+            self._wait_for_exit(0.2)  # an unavailable pack is usually one that is exiting
+        code = self.process.poll() if self.process is not None else None
+        ended = f" (the pack exited with code {code})" if code is not None else ""
+        # This pack's servicer already names the resource; the stock SDK's does not, so say which call failed.
+        where = "" if during.rsplit(" ", 1)[-1] in detail else f" during {during}"
+        return PackStartError(f"policy pack {self.directory.name} failed{where}: {detail}{ended}\n"
+                              f"{self._stderr_tail()}".rstrip())
 
     def _python(self) -> str:
         options = (self._manifest().get("runtime") or {})
@@ -371,9 +404,8 @@ class PolicyPack:
 
     def _start_failure(self, line: str) -> str:
         code = self.process.poll() if self.process else None
-        why = f"exited with code {code}" if code is not None else f"printed {line!r} instead of a port"
-        if code is None and not line:
-            why = f"printed no port within {START_TIMEOUT_SECONDS:.0f} s"
+        printed = f"printed port {line} and " if line.isdigit() else ""
+        why = f"{printed}exited with code {code}" if code is not None else f"printed {line!r} instead of a port"
         tail = self._stderr_tail()
         return f"policy pack {self.directory} did not start: it {why}" + (f"\n{tail}" if tail else "")
 
@@ -411,10 +443,12 @@ def _options(record: ResourceRecord) -> analyzer_pb2.AnalyzerResourceOptions:
         parent=record.parent)
 
 
-def _seconds(duration: str | None) -> float:
-    """Pulumi custom timeouts are Go durations ("5m", "1h30m"); analyzers get seconds."""
+def _seconds(duration: str | float | None) -> float:
+    """Programs give custom timeouts as Go durations ("5m", "1h30m"), state as seconds; analyzers get seconds."""
     if not duration:
         return 0.0
+    if isinstance(duration, (int, float)):
+        return float(duration)
     total, number = 0.0, ""
     units = {"h": 3600, "m": 60, "s": 1}
     for char in duration:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import functools
 import gc
 import hashlib
 import importlib
@@ -23,7 +24,6 @@ import time
 import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Literal
 from urllib.parse import unquote, urlparse
@@ -121,7 +121,40 @@ class ProgramError(Exception):
         """URNs registered before the failure (the root stack, at least, for a program that started)."""
 
 
+def duplicate_urn(first: ResourceRecord, second: ResourceRecord) -> ProgramError:
+    """The engine's refusal of a second resource with a URN already registered, naming both source lines.
+
+    The SDK registers from a thread pool, so which arrives first varies; the lines are given in
+    program order instead, so the message is the same on every run.
+    """
+    sources = sorted((first.source, second.source), key=lambda s: (s is None, (s.file, s.line) if s else ("", 0)))
+    named = [str(s) if s else "a line outside the program" for s in sources]
+    return ProgramError(f"Duplicate resource URN '{second.urn}'; try giving it a unique name "
+                        f"(constructed at {named[0]} and at {named[1]})", "")
+
+
 OnRecord = Callable[[ResourceRecord, Mapping[str, ResourceRecord]], None]
+
+
+def _engine_side(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Keeps a failure of preflight's own monitor code apart from the program's failures.
+
+    The SDK reports whatever a monitor call raises as the program's error; a bug here must instead
+    be reported as preflight's, so the first one is kept on the monitor for run_program to raise.
+    """
+
+    @functools.wraps(method)
+    def call(self: "RecordingMonitor", request: Any) -> Any:
+        try:
+            return method(self, request)
+        except ProgramError:
+            raise
+        except Exception as exn:
+            if self.internal_error is None:
+                self.internal_error = exn
+            raise
+
+    return call
 
 
 class RecordingMonitor(mocks.MockMonitor):
@@ -138,6 +171,8 @@ class RecordingMonitor(mocks.MockMonitor):
         self.records: dict[str, ResourceRecord] = {}
         self.stack_outputs: dict[str, Any] = {}
         self.diagnostics: list[Diagnostic] = []
+        self.duplicate: ProgramError | None = None
+        self.internal_error: Exception | None = None
         self._lock = threading.Lock()
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
@@ -148,6 +183,7 @@ class RecordingMonitor(mocks.MockMonitor):
                 type_ = f"{parent_type}${type_}"
         return f"urn:pulumi:{settings.get_stack()}::{settings.get_project()}::{type_}::{name}"
 
+    @_engine_side
     def RegisterResource(self, request: Any) -> resource_pb2.RegisterResourceResponse:
         urn = self.make_urn(request.parent, request.type, request.name)
         inputs = props.from_struct(request.object)
@@ -166,6 +202,7 @@ class RecordingMonitor(mocks.MockMonitor):
             return resource_pb2.RegisterResourceResponse(urn=urn)
         return resource_pb2.RegisterResourceResponse(urn=urn, id=record.id, object=props.to_struct(record.outputs))
 
+    @_engine_side
     def RegisterResourceOutputs(self, request: Any) -> empty_pb2.Empty:
         outputs = props.from_struct(request.outputs)
         with self._lock:
@@ -175,6 +212,7 @@ class RecordingMonitor(mocks.MockMonitor):
                 self.stack_outputs = outputs
         return empty_pb2.Empty()
 
+    @_engine_side
     def ReadResource(self, request: Any) -> resource_pb2.ReadResourceResponse:
         urn = self.make_urn(request.parent, request.type, request.name)
         state = props.from_struct(request.properties)
@@ -202,6 +240,10 @@ class RecordingMonitor(mocks.MockMonitor):
 
     def _keep(self, record: ResourceRecord) -> None:
         with self._lock:
+            first = self.records.get(record.urn)
+            if first is not None:
+                self.duplicate = self.duplicate or duplicate_urn(first, record)
+                raise ProgramError(str(self.duplicate), "")
             self.records[record.urn] = record
         if self.on_record is not None:  # its provider is already in self.records
             self.on_record(record, self.records)
@@ -285,6 +327,7 @@ def run_program(program_dir: str | Path, main: str | Path | Callable[[], None], 
         settings.configure(mock_settings)
         runtime_config.set_all_config(dict(config), sorted(secret_keys))
         loop = asyncio.new_event_loop()
+        loop.set_exception_handler(_unless_refused)
         try:
             with _program_environment(program_dir):
                 entry = main if callable(main) else (lambda: runpy.run_path(str(main), run_name="__main__"))
@@ -305,6 +348,11 @@ def run_program(program_dir: str | Path, main: str | Path | Callable[[], None], 
             gc.enable()
     seconds = time.perf_counter() - started
     registered = [r.urn for r in monitor.records_in_order()]
+    if monitor.internal_error is not None:
+        raise monitor.internal_error
+    if monitor.duplicate is not None:  # whatever the program made of the refusal, this is the cause
+        monitor.duplicate.registered = registered
+        raise monitor.duplicate
     if error:
         failure = _program_error(error[0], program_dir)
         failure.registered = registered
@@ -335,6 +383,15 @@ class _program_environment:
         sys.path[:] = self.path
 
 
+def _unless_refused(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """asyncio's report of a failed future nobody awaited, except for the monitor's own refusals.
+
+    A refused registration (a duplicate URN) fails every future of that resource; it is reported once.
+    """
+    if not isinstance(context.get("exception"), ProgramError):
+        loop.default_exception_handler(context)
+
+
 def _drain(loop: asyncio.AbstractEventLoop) -> None:
     pending = asyncio.all_tasks(loop)
     for task in pending:
@@ -347,6 +404,8 @@ def _drain(loop: asyncio.AbstractEventLoop) -> None:
 def _program_error(exn: BaseException, program_dir: Path) -> ProgramError:
     if getattr(exn, "is_settings_error", False):
         return ProgramError(str(exn), str(exn), settings_error=True)
+    if isinstance(exn, SystemExit):
+        return ProgramError(f"it called sys.exit({exn.code!r}) before it finished", "")
     lines = traceback.format_exception(exn)
     text = "".join(lines)
     # Drop the runner's own frames: the tail starts at the program's first frame.
@@ -386,7 +445,7 @@ def _location(uri: str, line: int, program_dir: Path) -> SourceLocation | None:
     return SourceLocation(_program_file(uri, str(program_dir)), line)
 
 
-@lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=4096)
 def _program_file(uri: str, program_dir: str) -> str:
     """A frame's file relative to the program, or its absolute path when outside it (or in a virtualenv)."""
     path = Path(unquote(urlparse(uri).path))
@@ -446,7 +505,7 @@ def _synthetic_string(record: ResourceRecord, output: str, region: str) -> str:
     return f"{record.name}-{output}-{suffix}"
 
 
-@lru_cache(maxsize=None)
+@functools.lru_cache(maxsize=None)
 def _string_outputs(type_: str) -> tuple[str, ...]:
     """The identifier-like string outputs the SDK class for `type_` declares, for resolved mode."""
     parts = type_.split(":")

@@ -8,10 +8,12 @@ from collections.abc import Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Protocol
 
 from .analyzer import PackRun, PolicyPack
-from .capture import Capture, Mode, OnRecord, ResourceRecord, run_program
+from .capture import Capture, Mode, OnRecord, ResourceRecord
+from .deadline import DEFAULT_TIMEOUT_SECONDS
+from .isolated import IsolatedProgram
 from .policy_config import PolicyConfig, load_config_file
 from .project import PreflightInputError, load_project, load_stack_config
 from .results import CheckResult, findings_from
@@ -28,6 +30,10 @@ class CheckOptions:
     packs: list[Path] = field(default_factory=list)
     pack_configs: list[Path] = field(default_factory=list)
     mode: Mode = "preview"
+    timeout: float = DEFAULT_TIMEOUT_SECONDS
+    """Seconds the program may run, a pack may take to start, and a pack may take to answer any call."""
+    require_coverage: bool = False
+    """A resource type no policy examined fails the check, like a mandatory violation."""
 
 
 def default_packs(program: Path) -> list[Path]:
@@ -60,37 +66,68 @@ def installed_pack() -> Path:
 
 
 def check(options: CheckOptions) -> CheckResult:
-    """Raises PreflightInputError (bad input, pack failure) or ProgramError (the program raised)."""
+    """Raises PreflightInputError (bad input, pack failure, timeout), ProgramError (the program raised or
+    ended the interpreter) or InternalError. The program runs in a child process (see isolated.py)."""
     project = load_project(options.program)
     stack_config = load_stack_config(project, options.stack)
     context = StackContext(project.name, options.stack, options.mode, stack_config.values, stack_config.secret_keys)
+    program = IsolatedProgram(project.directory, project.main, project.name, options.stack, stack_config.values,
+                              stack_config.secret_keys, options.mode, timeout=options.timeout)
     result = run_packs(options.packs or default_packs(project.directory), options.pack_configs,
                        pack_environment(project.name, stack_config.stack, stack_config.values, options.mode),
-                       lambda on_record: run_program(project.directory, project.main, project.name, options.stack,
-                                                     stack_config.values, stack_config.secret_keys, options.mode,
-                                                     on_record=on_record),
-                       context)
+                       program, context, options.timeout)
     result.add_stack_config(stack_config)
+    result.require_coverage = options.require_coverage
     return result
 
 
-Produce = Callable[[OnRecord | None], Capture]
+class Source(Protocol):
+    """Where the resources come from: entering starts producing them, `capture(on_record)` collects them.
+
+    IsolatedProgram is one (entering forks the program); Finished (a state export) is another.
+    """
+
+    def __enter__(self) -> "Source": ...
+
+    def __exit__(self, *_: Any) -> Any: ...
+
+    def capture(self, on_record: OnRecord | None = None) -> Capture: ...
 
 
-def run_packs(packs: list[Path], pack_configs: list[Path], env: dict[str, str], produce: Produce,
-              context: StackContext | None = None) -> CheckResult:
-    """Starts every pack, produces the resources meanwhile, and has each pack judge them.
+class Finished:
+    """A capture already made."""
 
-    With the stack's `context` known in advance, each pack is configured while the program starts and
-    analyzes resources as they are registered. Without it (a state export), packs judge the finished capture.
+    def __init__(self, capture: Capture):
+        self._capture = capture
+
+    def __enter__(self) -> "Finished":
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        return None
+
+    def capture(self, on_record: OnRecord | None = None) -> Capture:
+        return self._capture
+
+
+def run_packs(packs: list[Path], pack_configs: list[Path], env: dict[str, str], source: Source,
+              context: StackContext | None = None, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> CheckResult:
+    """Starts producing the resources, starts every pack meanwhile, and has each pack judge them.
+
+    The source starts first: a program's child must be forked before any gRPC channel or server exists
+    here. With the stack's `context` known in advance, each pack is configured while the program runs
+    and analyzes resources as they are registered. Without it (a state export), packs judge the
+    finished capture.
     """
     if len(pack_configs) > len(packs):
         raise PreflightInputError("more --policy-pack-config files than policy packs; "
                                   "the Nth config file applies to the Nth --policy-pack")
     given = [load_config_file(p) for p in pack_configs]
     given += [{} for _ in range(len(packs) - len(given))]
+    pending = [PolicyPack(p, env, timeout) for p in packs]  # a bad pack path is refused before anything starts
     with ExitStack() as streaming, ExitStack() as running:  # on error, packs stop before their threads are joined
-        started = [running.enter_context(PolicyPack(p, env)) for p in packs]  # boot while resources are produced
+        produce = running.enter_context(source).capture
+        started = [running.enter_context(pack) for pack in pending]  # they boot while resources are produced
         if context is None:
             capture = produce(None)
             sessions = [PackSession(pack, settings, StackContext(capture.project, capture.stack, capture.mode, {},

@@ -53,16 +53,14 @@ class PackSession:
                                     self.info.initial_config, self.given)
             self.pack.configure(self.config)
         except grpc.RpcError as err:
-            raise self.pack.failure(err) from None
+            raise self.pack.failure(err, "start-up") from None
         remediate = any(c.enforcement_level == "remediate" for c in self.config.values())
         self.analysis = ResourceAnalysis(self.pack, remediate)
 
     def submit(self, record: ResourceRecord, by_urn: Mapping[str, ResourceRecord]) -> None:
+        """Raises PackStartError or TimedOut, naming the resource, if the pack fails or does not answer."""
         assert self.analysis is not None, "prepare() first"
-        try:
-            self.analysis.submit(record, by_urn)
-        except grpc.RpcError as err:
-            raise self.pack.failure(err) from None
+        self.analysis.submit(record, by_urn)
 
     def finish(self, capture: Capture) -> PackRun:
         """Analyzes what was not yet submitted, collects every result, and runs AnalyzeStack.
@@ -72,19 +70,17 @@ class PackSession:
         assert self.analysis is not None, "prepare() first"
         started = time.perf_counter()
         by_urn = capture.by_urn()
-        try:
-            for record in capture.records:
-                if record.urn not in self.analysis.submitted:
-                    self.analysis.submit(record, by_urn)
-            diagnostics, not_applicable = self.analysis.results(capture.records)
-            stack_diagnostics, stack_not_applicable = self.pack.analyze_stack(capture.records)
-        except grpc.RpcError as err:
-            raise self.pack.failure(err) from None
+        for record in capture.records:
+            if record.urn not in self.analysis.submitted:
+                self.analysis.submit(record, by_urn)
+        diagnostics, not_applicable = self.analysis.results(capture.records)
+        stack_diagnostics, stack_not_applicable = self.pack.analyze_stack(capture.records)
         return PackRun(self.info, self.config, diagnostics + stack_diagnostics, not_applicable + stack_not_applicable,
                        len(capture.records), self.seconds_start, time.perf_counter() - started, self.pack.logs)
 
 
 _DONE = object()
+STOP_JOIN_SECONDS = 10.0
 
 
 class StreamingSession:
@@ -98,18 +94,26 @@ class StreamingSession:
         self._thread.start()
 
     def put(self, record: ResourceRecord, by_urn: Mapping[str, ResourceRecord]) -> None:
+        """Queues the resource; raises at once what went wrong on the thread, so the run stops early."""
+        if self._error is not None:
+            raise self._error
         self._queue.put((record, by_urn))
 
     def wait(self) -> PackSession:
-        """Lets the queue drain; re-raises what went wrong on the thread (a pack that did not start, bad config)."""
-        self.stop()
+        """Lets the queue drain; re-raises what went wrong on the thread (a pack that did not start, bad config).
+
+        Every call the thread makes has the pack's timeout as deadline, so this ends.
+        """
+        self._queue.put(_DONE)
+        self._thread.join()
         if self._error is not None:
             raise self._error
         return self.session
 
     def stop(self) -> None:
+        """On the way out after a failure: the pack is already stopped, so the thread's call fails soon."""
         self._queue.put(_DONE)
-        self._thread.join()
+        self._thread.join(STOP_JOIN_SECONDS)
 
     def _work(self) -> None:
         try:

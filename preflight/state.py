@@ -14,7 +14,9 @@ from typing import Any
 
 from . import properties as props
 from .capture import Capture, ResourceRecord
-from .check import default_packs, pack_environment, run_packs
+from .check import Finished, default_packs, pack_environment, run_packs
+from .deadline import DEFAULT_TIMEOUT_SECONDS
+from .export_model import ExportResource, parse_resource
 from .project import PreflightInputError
 from .results import CheckResult
 
@@ -30,6 +32,8 @@ def load_export(path: str | Path) -> Capture:
         data = json.loads(path.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise PreflightInputError(f"{path}: not a stack export: invalid JSON ({err})") from None
+    except RecursionError:
+        raise PreflightInputError(f"{path}: not a stack export: nested too deeply to be one") from None
     if not isinstance(data, dict) or "deployment" not in data:
         raise PreflightInputError(f"{path}: not a stack export: no `deployment` (run `pulumi stack export`)")
     if data.get("version") != SUPPORTED_VERSION:
@@ -38,7 +42,7 @@ def load_export(path: str | Path) -> Capture:
     resources = data["deployment"].get("resources") if isinstance(data["deployment"], dict) else None
     if not isinstance(resources, list):
         raise PreflightInputError(f"{path}: deployment.resources must be a list")
-    records = [_record(r, i, path) for i, r in enumerate(resources) if not (isinstance(r, dict) and r.get("delete"))]
+    records = _live_records(resources, path)
     if not records:
         raise PreflightInputError(f"{path}: the export holds no resources")
     stack, project = records[0].urn.split("::")[0].removeprefix("urn:pulumi:"), records[0].urn.split("::")[1]
@@ -47,20 +51,52 @@ def load_export(path: str | Path) -> Capture:
                    time.perf_counter() - started)
 
 
-def _record(resource: Any, index: int, path: Path) -> ResourceRecord:
-    if not isinstance(resource, dict) or not isinstance(resource.get("urn"), str) or \
-            not resource["urn"].startswith("urn:pulumi:") or not isinstance(resource.get("type"), str):
-        raise PreflightInputError(f"{path}: deployment.resources[{index}] is not a resource (needs urn and type)")
-    options = {k: resource[k] for k in ("ignoreChanges", "additionalSecretOutputs", "aliases", "customTimeouts",
-                                          "retainOnDelete", "deletedWith") if resource.get(k)}
+def _live_records(resources: list[Any], path: Path) -> list[ResourceRecord]:
+    """Every resource not pending deletion; a URN held twice is refused, as the engine refuses it.
+
+    A resource pending deletion may share its URN with its replacement, so only live ones count.
+    """
+    records: list[ResourceRecord] = []
+    first_index: dict[str, int] = {}
+    for index, raw in enumerate(resources):
+        where = f"{path}: deployment.resources[{index}]"
+        resource = parse_resource(raw, where)
+        if resource.delete:
+            continue
+        if resource.urn in first_index:
+            raise PreflightInputError(f"{path}: Duplicate resource URN '{resource.urn}' in "
+                                      f"deployment.resources[{first_index[resource.urn]}] and [{index}]; "
+                                      "an export holds each live resource once")
+        first_index[resource.urn] = index
+        records.append(_record(resource, where))
+    return records
+
+
+def _record(resource: ExportResource, where: str) -> ResourceRecord:
+    options: dict[str, Any] = {k: v for k in ("ignoreChanges", "additionalSecretOutputs", "aliases", "retainOnDelete",
+                                                "deletedWith") if (v := getattr(resource, k))}
+    if resource.customTimeouts is not None:
+        options["customTimeouts"] = resource.customTimeouts.model_dump(exclude_none=True)
+    try:
+        inputs, outputs = _decoded(resource.inputs or {}), _decoded(resource.outputs or {})
+        for name, value in (("inputs", inputs), ("outputs", outputs)):
+            _encodable(value, f"{where}.{name}")
+    except RecursionError:
+        raise PreflightInputError(f"{where}: properties nested too deeply") from None
     return ResourceRecord(
-        urn=resource["urn"], type=resource["type"], name=resource["urn"].split("::")[-1],
-        custom=bool(resource.get("custom")), id=str(resource.get("id") or ""), parent=str(resource.get("parent") or ""),
-        inputs=_decoded(resource.get("inputs") or {}), outputs=_decoded(resource.get("outputs") or {}),
-        dependencies=[d for d in resource.get("dependencies") or [] if isinstance(d, str)],
-        property_dependencies={k: list(v) for k, v in (resource.get("propertyDependencies") or {}).items()
-                               if isinstance(v, list)},
-        protect=bool(resource.get("protect")), options=options, provider=str(resource.get("provider") or ""))
+        urn=resource.urn, type=resource.type, name=resource.urn.split("::")[-1], custom=bool(resource.custom),
+        id=resource.id or "", parent=resource.parent or "", inputs=inputs, outputs=outputs,
+        dependencies=list(resource.dependencies or []),
+        property_dependencies={k: list(v) for k, v in (resource.propertyDependencies or {}).items()},
+        protect=bool(resource.protect), options=options, provider=resource.provider or "")
+
+
+def _encodable(value: dict[str, Any], where: str) -> None:
+    """Properties the Analyzer protocol can carry (a protobuf Struct: numbers are doubles)."""
+    try:
+        props.to_struct(value)
+    except (OverflowError, ValueError, TypeError) as err:
+        raise PreflightInputError(f"{where}: cannot be sent to a policy pack ({err})") from None
 
 
 def _decoded(value: Any) -> Any:
@@ -79,7 +115,9 @@ def _decoded(value: Any) -> Any:
     return value
 
 
-def analyze_state(path: str | Path, packs: list[Path], pack_configs: list[Path]) -> CheckResult:
+def analyze_state(path: str | Path, packs: list[Path], pack_configs: list[Path],
+                  timeout: float = DEFAULT_TIMEOUT_SECONDS) -> CheckResult:
+    """`timeout` bounds each pack's start-up and every call to it."""
     capture = load_export(path)  # refused before any pack starts
-    return run_packs(packs or default_packs(Path.cwd()), pack_configs, pack_environment(capture.project, capture.stack, {}, "state"),
-                     lambda _on_record: capture)
+    return run_packs(packs or default_packs(Path.cwd()), pack_configs,
+                     pack_environment(capture.project, capture.stack, {}, "state"), Finished(capture), timeout=timeout)

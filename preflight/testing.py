@@ -13,18 +13,22 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .capture import Capture, Mode, run_program
+from .capture import Capture, Mode
 from .check import CheckOptions, check
+from .deadline import DEFAULT_TIMEOUT_SECONDS
+from .isolated import IsolatedProgram
 from .project import load_project, load_stack_config
 from .results import CheckResult
 
 
 def run_stack(program: str | Path = ".", stack: str = "dev", overrides: Mapping[str, Any] | None = None,
-              mode: Mode = "preview") -> Capture:
+              mode: Mode = "preview", timeout: float = DEFAULT_TIMEOUT_SECONDS) -> Capture:
     """Registers the program's resources with the stack file's config, changed by `overrides`.
 
     Override keys without a namespace get the project's; values that are not strings are passed as
-    JSON, as the CLI passes structured config. Raises ProgramError when the program fails.
+    JSON, as the CLI passes structured config. The program runs in a child process, as in
+    `preflight check`, so one that ends its interpreter does not end the test run. Raises
+    ProgramError when the program fails or ends the interpreter, TimedOut past `timeout` seconds.
     """
     project = load_project(program)
     config = load_stack_config(project, stack)
@@ -32,10 +36,13 @@ def run_stack(program: str | Path = ".", stack: str = "dev", overrides: Mapping[
     for key, value in (overrides or {}).items():
         full = key if ":" in key else f"{project.name}:{key}"
         values[full] = value if isinstance(value, str) else json.dumps(value)
-    return run_program(project.directory, project.main, project.name, stack, values, config.secret_keys, mode)
+    with IsolatedProgram(project.directory, project.main, project.name, stack, values, config.secret_keys, mode,
+                         timeout=timeout) as run:
+        return run.capture()
 
 
 def check_stack(program: str | Path = ".", stack: str = "dev", mode: Mode = "preview",
-                pack_configs: list[Path] | None = None) -> CheckResult:
+                pack_configs: list[Path] | None = None, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> CheckResult:
     """The offline verdict for a stack: the program under mocks, checked by its `policies/` pack."""
-    return check(CheckOptions(Path(program), stack, pack_configs=list(pack_configs or []), mode=mode))
+    return check(CheckOptions(Path(program), stack, pack_configs=list(pack_configs or []), mode=mode,
+                              timeout=timeout))

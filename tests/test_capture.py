@@ -127,3 +127,51 @@ def test_each_resource_is_handed_over_as_it_registers_with_its_provider_already_
     assert len(seen) == len(set(seen))
     # Every resource but the default providers, which the monitor creates itself.
     assert set(seen) == {r.urn for r in result.records if not r.type.startswith("pulumi:providers:")}
+
+
+DUPLICATE_PROGRAM = FIXTURES / "duplicate_program"
+WEB_GROUP = "urn:pulumi:test::duplicate-app::aws:ec2/securityGroup:SecurityGroup::web"
+
+
+def test_a_second_registration_of_a_urn_stops_the_program_naming_both_lines():
+    project = load_project(DUPLICATE_PROGRAM)
+    with pytest.raises(ProgramError) as caught:
+        run_program(project.directory, project.main, project.name, "test", {"aws:region": "eu-west-1"})
+    main = DUPLICATE_PROGRAM / "__main__.py"
+    https, rdp = source_line(main, "HTTPS from the office"), source_line(main, "Remote desktop")
+    assert str(caught.value) == (f"Duplicate resource URN '{WEB_GROUP}'; try giving it a unique name "
+                                 f"(constructed at __main__.py:{https} and at __main__.py:{rdp})")
+    assert WEB_GROUP in caught.value.registered and caught.value.tail == ""
+
+
+def test_reading_a_resource_under_a_urn_already_registered_is_a_duplicate_too():
+    import pulumi_aws as aws
+
+    def program():
+        aws.s3.Bucket("data")
+        aws.s3.Bucket.get("data", "data-bucket-id")
+
+    with pytest.raises(ProgramError) as caught:
+        run_program(FIXTURES, program, "reader", "test", {"aws:region": "eu-west-1"})
+    assert str(caught.value).startswith(
+        "Duplicate resource URN 'urn:pulumi:test::reader::aws:s3/bucket:Bucket::data'; try giving it a unique name")
+
+
+def test_a_failure_in_preflights_own_monitor_code_is_not_reported_as_the_programs(monkeypatch):
+    from preflight.capture import RecordingMonitor
+
+    def broken(self, record):
+        raise KeyError("synthetic outputs")
+
+    monkeypatch.setattr(RecordingMonitor, "_answer", broken)
+    project = load_project(COMPONENT_PROGRAM)
+    with pytest.raises(KeyError, match="synthetic outputs"):
+        run_program(project.directory, project.main, project.name, "test", {}, frozenset())
+
+
+def test_sys_exit_in_the_program_is_reported_as_such():
+    import sys
+
+    with pytest.raises(ProgramError) as caught:
+        run_program(FIXTURES, lambda: sys.exit(4), "exiter", "test", {})
+    assert str(caught.value) == "it called sys.exit(4) before it finished"

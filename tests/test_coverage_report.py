@@ -18,6 +18,7 @@ from preflight.report_json import report_data
 from preflight.report_text import render_text, summary_line
 from preflight.results import CheckResult, findings_from
 from preflight.sarif import render_sarif
+from tests.conftest import run_cli
 from tests.policies.harness import STACK, capture
 
 # Two types no policy of the SOC 2 pack looks at, next to one it does.
@@ -98,3 +99,13 @@ def test_components_providers_and_the_stack_are_never_counted(checked):
 def test_a_type_only_a_stack_policy_examines_counts_as_examined(checked):
     # Only kms-key-has-alias reads aliases (examines: aws:kms/alias:Alias); no resource policy does.
     assert "aws:kms/alias:Alias" not in {u.type for u in checked().coverage.unexamined}
+
+
+def test_the_command_line_fails_on_an_unexamined_type_only_with_require_coverage(strays):
+    relaxed = run_cli("check", "--stack", "dev", env=strays.env())
+    strict = run_cli("check", "--stack", "dev", "--require-coverage", "--json", env=strays.env())
+    assert relaxed.returncode == 0 and "types not examined" in relaxed.stdout.splitlines()[-1]
+    assert strict.returncode == 1
+    data = json.loads(strict.stdout)
+    assert data["verdict"] == "fail" and data["coverage"]["required"] is True
+    assert data["summary"]["mandatory"] == 0 and data["summary"]["notExaminedTypes"] > 0

@@ -22,7 +22,7 @@ def check(tmp_path, strays, pack, *extra):
 
 def test_a_resource_policy_that_raises_is_named_with_its_resource_and_exception(tmp_path, strays):
     assert check(tmp_path, strays, RAISING) == (
-        f"preflight: policy pack raising: policy pack fixture-raising@v0.2.0: policy sns-topic-owner-tagged raised "
+        f"preflight: policy pack raising failed: policy pack fixture-raising@v0.2.0: policy sns-topic-owner-tagged raised "
         f"on resource {TOPIC}: KeyError: 'tags' at __main__.py:13")
 
 
@@ -30,11 +30,11 @@ def test_a_stack_policy_that_raises_is_named(tmp_path, strays):
     config = tmp_path / "config.json"
     config.write_text(json.dumps({"sns-topic-owner-tagged": "disabled"}))
     assert check(tmp_path, strays, RAISING, "--policy-pack-config", str(config)) == (
-        "preflight: policy pack raising: policy pack fixture-raising@v0.2.0: policy sns-stack-topics-tagged raised "
+        "preflight: policy pack raising failed during AnalyzeStack: policy pack fixture-raising@v0.2.0: policy sns-stack-topics-tagged raised "
         "on the stack: ZeroDivisionError: division by zero at __main__.py:18")
 
 
 def test_a_pack_on_the_stock_sdk_that_raises_is_named_with_the_resource(tmp_path, strays):
     # The SDK's own servicer does not say which policy failed; preflight adds the resource it was analyzing.
     assert check(tmp_path, strays, FIXTURES / "packs" / "raising_sdk") == (
-        f"preflight: policy pack raising_sdk: Analyze of {TOPIC} failed: Exception calling application: 'tags'")
+        f"preflight: policy pack raising_sdk failed during Analyze of {TOPIC}: Exception calling application: 'tags'")
