@@ -72,3 +72,9 @@ def minimum_schema(default: float, description: str, floor: float = 0) -> dict[s
 
 def list_schema(default: list[Any], description: str, item_type: str = "string") -> dict[str, Any]:
     return {"type": "array", "items": {"type": item_type}, "default": default, "description": description}
+
+
+CUSTOMER_KEY = {"requireCustomerKey": {
+    "type": "boolean", "default": True,
+    "description": "Also require a customer-managed KMS key, not the AWS-owned or AWS-managed one."}}
+"""The option of every rule that asks for KMS encryption: whether the key must be the customer's own."""
