@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from fnmatch import fnmatchcase
+from functools import lru_cache
 from typing import Any, Iterable
 
 from . import iam_actions
@@ -38,10 +39,19 @@ def _unconstrained(r: Resource) -> Iterable[tuple[str, Mapping[str, Any]]]:
                 yield where, statement
 
 
-def _granted(statement: Mapping[str, Any]) -> list[iam_actions.Action]:
-    if "NotAction" in statement:
-        return iam_actions.all_but([a for a in as_list(statement.get("NotAction")) if isinstance(a, str)])
-    return iam_actions.matching(actions(statement))
+def _patterns(statement: Mapping[str, Any]) -> tuple[bool, tuple[str, ...]]:
+    """(NotAction?, the action patterns) of a statement."""
+    negated = "NotAction" in statement
+    found = as_list(statement.get("NotAction")) if negated else actions(statement)
+    return negated, tuple(sorted({a for a in found if isinstance(a, str)}))
+
+
+@lru_cache(maxsize=4096)
+def _scoped_writes(negated: bool, patterns: tuple[str, ...]) -> tuple[str, ...]:
+    """Write and permissions-management actions, scopable to ARNs, that the patterns grant (or all but, with
+    NotAction); cached, since the same statements recur across a stack's roles and policies."""
+    granted = iam_actions.all_but(list(patterns)) if negated else iam_actions.matching(list(patterns))
+    return tuple(a.name for a in granted if a.writes and a.restrictable)
 
 
 def _listed(names: list[str]) -> str:
@@ -62,16 +72,19 @@ def _unconstrained_write(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
         if any(a in EVERY_ACTION for a in actions(statement)):
             yield f"{where}: {_sid(statement)} allows every action ('*'), writes included, on every resource ('*')"
             continue
-        writes = [a.name for a in _granted(statement) if a.writes and a.restrictable]
-        if writes:
+        if writes := list(_scoped_writes(*_patterns(statement))):
             yield (f"{where}: {_sid(statement)} allows {len(writes)} write or permissions-management action(s) that "
                    f"can be scoped to ARNs on every resource ('*') with no condition: {_listed(writes)}")
 
 
-def _names(statement: Mapping[str, Any], action: str) -> bool:
-    if "NotAction" in statement:
-        return not any(fnmatchcase(action.lower(), str(p).lower()) for p in as_list(statement.get("NotAction")))
-    return any(fnmatchcase(action.lower(), p.lower()) for p in actions(statement))
+@lru_cache(maxsize=4096)
+def _scoped_reads(negated: bool, patterns: tuple[str, ...], listed: tuple[str, ...]) -> tuple[str, ...]:
+    """The listed read actions, scopable to ARNs, that the patterns grant (or all but, with NotAction)."""
+    def named(action: str) -> bool:
+        return any(fnmatchcase(action.lower(), p.lower()) for p in patterns) != negated
+    reads = [a for a in listed if named(a)]
+    restrictable = {a.name.lower() for a in iam_actions.matching(reads) if a.restrictable}
+    return tuple(a for a in reads if a.lower() in restrictable)
 
 
 @SERVICE.resource_policy(
@@ -86,8 +99,6 @@ def _names(statement: Mapping[str, Any], action: str) -> bool:
     checkov=["CKV_AWS_288", "CKV_AWS_287"])
 def _unconstrained_read(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
     for where, statement in _unconstrained(r):
-        reads = [a for a in config["actions"] if _names(statement, a)]
-        restrictable = {a.name.lower() for a in iam_actions.matching(reads) if a.restrictable}
-        if found := [a for a in reads if a.lower() in restrictable]:
+        if found := list(_scoped_reads(*_patterns(statement), tuple(config["actions"]))):
             yield (f"{where}: {_sid(statement)} allows {_listed(found)} on every resource ('*') with no condition, "
                    f"so every such object, secret or item in the account can be read")

@@ -55,6 +55,12 @@ def service_actions(service: str) -> tuple[Action, ...]:
 
 def matching(patterns: list[str]) -> list[Action]:
     """The actions that any of the IAM action patterns (`s3:Put*`, `*:Get*`, `ec2:*`) names."""
+    return list(_matching(tuple(sorted(set(patterns)))))
+
+
+@lru_cache(maxsize=4096)
+def _matching(patterns: tuple[str, ...]) -> tuple[Action, ...]:
+    # Cached: the same statements recur across a stack's policies and roles.
     found: dict[str, Action] = {}
     for pattern in patterns:
         service, _, name = pattern.partition(":")
@@ -64,14 +70,15 @@ def matching(patterns: list[str]) -> list[Action]:
             for action in service_actions(key):
                 if fnmatchcase(action.name.split(":", 1)[1].lower(), (name or "*").lower()):
                     found[action.name] = action
-    return list(found.values())
+    return tuple(found.values())
 
 
 def all_but(patterns: list[str]) -> list[Action]:
     """Every action none of the patterns names (what an Allow with NotAction grants)."""
-    excluded = {a.name for a in matching(patterns)}
-    return [a for key in _service_keys() for a in service_actions(key) if a.name not in excluded]
+    return list(_all_but(tuple(sorted(set(patterns)))))
 
 
-def data_version() -> str:
-    return str(_DATA.data_version())
+@lru_cache(maxsize=256)
+def _all_but(patterns: tuple[str, ...]) -> tuple[Action, ...]:
+    excluded = {a.name for a in _matching(patterns)}
+    return tuple(a for key in _service_keys() for a in service_actions(key) if a.name not in excluded)
