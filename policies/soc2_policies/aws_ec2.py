@@ -21,6 +21,10 @@ SUBNET = SERVICE.resource_type("aws:ec2/subnet:Subnet", kind="subnet")
 FLOW_LOG = SERVICE.resource_type("aws:ec2/flowLog:FlowLog", kind="flow log")
 INSTANCE = SERVICE.resource_type("aws:ec2/instance:Instance", kind="instance", public=True)
 LAUNCH_TEMPLATE = SERVICE.resource_type("aws:ec2/launchTemplate:LaunchTemplate", kind="launch template")
+LAUNCH_CONFIGURATION = SERVICE.resource_type("aws:ec2/launchConfiguration:LaunchConfiguration",
+                                             kind="launch configuration")
+LAUNCHED = [INSTANCE, LAUNCH_TEMPLATE, LAUNCH_CONFIGURATION]
+"""What instances are launched from: each says how its instances are networked, stored and configured."""
 VOLUME = SERVICE.resource_type("aws:ebs/volume:Volume", kind="EBS volume", stateful=True, backup=True,
                                arn=Arn("ec2", "volume/", "id"), key="kmsKeyId")
 EBS_DEFAULT = SERVICE.resource_type("aws:ebs/encryptionByDefault:EncryptionByDefault", kind="EBS default encryption")
@@ -158,9 +162,12 @@ def _all_traffic_logged(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
 
 
 @SERVICE.resource_policy(
-    name="ec2-instance-imdsv2", types=[INSTANCE, LAUNCH_TEMPLATE], severity="medium", criteria=["CC6.1"],
-    description="Instances require IMDSv2 session tokens.",
-    remediation="Set metadata_options={'http_tokens': 'required'} on aws.ec2.Instance or LaunchTemplate.")
+    name="ec2-instance-imdsv2", types=LAUNCHED, severity="medium", criteria=["CC6.1"],
+    description="Instances, and those launched from launch templates and configurations, require IMDSv2 session "
+                "tokens.",
+    remediation="Set metadata_options={'http_tokens': 'required'} on aws.ec2.Instance, LaunchTemplate or "
+                "LaunchConfiguration.",
+    checkov=["CKV_AWS_79"])
 def _imdsv2(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
     if r.get("metadataOptions.httpEndpoint") == "disabled":
         return  # no metadata service at all
@@ -170,17 +177,34 @@ def _imdsv2(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
 
 
 @SERVICE.resource_policy(
-    name="ec2-instance-root-volume-encrypted", types=[INSTANCE], severity="high", criteria=["CC6.1", "C1.1"],
-    description="Instance root and attached EBS volumes are encrypted.",
+    name="ec2-instance-root-volume-encrypted", types=LAUNCHED, severity="high", criteria=["CC6.1", "C1.1"],
+    description="Instance root and attached EBS volumes are encrypted, as are the volumes launch configurations and "
+                "the block device mappings launch templates declare (unlisted volumes come from the AMI).",
     remediation="Set root_block_device={'encrypted': True} and encrypted=True on every ebs_block_devices entry of "
-                "aws.ec2.Instance.")
+                "aws.ec2.Instance or LaunchConfiguration; on a LaunchTemplate set ebs={'encrypted': 'true'} (and "
+                "kms_key_id) in each block_device_mappings entry.",
+    checkov=["CKV_AWS_8"])
 def _block_devices_encrypted(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
+    if r.type == LAUNCH_TEMPLATE:
+        yield from _mappings_encrypted(r)
+        return
     if (root := r.get("rootBlockDevice.encrypted")) is not True:
         yield f"the root volume is unencrypted: rootBlockDevice.encrypted is {shown(root)}"
     for i, device in enumerate(r.list("ebsBlockDevices")):
         if isinstance(device, Mapping) and r.get(f"ebsBlockDevices.{i}.encrypted") is not True:
             name = r.str(f"ebsBlockDevices.{i}.deviceName") or f"ebsBlockDevices[{i}]"
             yield f"EBS volume {name} is unencrypted: encrypted is {shown(r.get(f'ebsBlockDevices.{i}.encrypted'))}"
+
+
+def _mappings_encrypted(r: Resource) -> Iterable[str]:
+    """A launch template's EBS mappings; its `encrypted` is a string ("true"), and a snapshot's encryption carries."""
+    for i, mapping in enumerate(r.list("blockDeviceMappings")):
+        at = f"blockDeviceMappings.{i}.ebs"
+        if not isinstance(mapping, Mapping) or not r.is_set(at) or r.is_set(f"{at}.snapshotId"):
+            continue
+        if str(r.get(f"{at}.encrypted")).lower() != "true":
+            name = r.str(f"blockDeviceMappings.{i}.deviceName") or f"blockDeviceMappings[{i}]"
+            yield f"EBS volume {name} is unencrypted: ebs.encrypted is {shown(r.get(f'{at}.encrypted'))}"
 
 
 # --- stack checks ----------------------------------------------------------------------------------
@@ -269,11 +293,22 @@ SERVICE.resource_policy(
     remediation="Set encrypted=True (and kms_key_id) on aws.ebs.Volume; migrate data from an encrypted snapshot copy.",
 )(flag_on("encrypted", "the volume is unencrypted"))
 
-SERVICE.resource_policy(
-    name="ec2-instance-no-public-ip", types=[INSTANCE], severity="medium", criteria=["CC6.6"],
-    description="Instances have no public IP address.",
-    remediation="Set associate_public_ip_address=False and run the instance in a private subnet behind a load "
-                "balancer.",
-)(flag_off("associatePublicIpAddress", "the instance is reachable from the internet"))
+@SERVICE.resource_policy(
+    name="ec2-instance-no-public-ip", types=LAUNCHED, severity="medium", criteria=["CC6.6"],
+    description="Instances, and those launched from launch templates and configurations, have no public IP address.",
+    remediation="Set associate_public_ip_address=False on aws.ec2.Instance or LaunchConfiguration (on a "
+                "LaunchTemplate, in each network_interfaces entry) and run instances in private subnets behind a "
+                "load balancer.",
+    checkov=["CKV_AWS_88", "CKV_AWS_389"])
+def _no_public_ip(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
+    if r.type != LAUNCH_TEMPLATE:
+        if r.get("associatePublicIpAddress") is True:
+            yield "the instance is reachable from the internet: associatePublicIpAddress is true"
+        return
+    for i, interface in enumerate(r.list("networkInterfaces")):
+        # The launch template's flag is a string: "true", "false", or unset for the subnet's default.
+        public = r.get(f"networkInterfaces.{i}.associatePublicIpAddress") if isinstance(interface, Mapping) else None
+        if str(public).lower() == "true":
+            yield f"instances get a public IP: networkInterfaces[{i}].associatePublicIpAddress is 'true'"
 
 

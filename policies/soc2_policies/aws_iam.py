@@ -46,7 +46,9 @@ COMPLEXITY = {"lowercase": "requireLowercaseCharacters", "uppercase": "requireUp
               "numbers": "requireNumbers", "symbols": "requireSymbols"}
 
 
-DOCUMENTS = [POLICY, ROLE_POLICY, GROUP_POLICY, ROLE]
+DOCUMENTS = [POLICY, ROLE_POLICY, GROUP_POLICY, USER_POLICY, ROLE]
+"""Every carrier of a permissions document: managed policies, inline policies of roles, groups and users, and
+roles' inline_policies."""
 PASSWORD = [PASSWORD_POLICY]
 
 
@@ -120,7 +122,8 @@ def _user_attachment(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
     description="Customer IAM policies do not allow every action on every resource.",
     remediation="Replace Action '*' (or an Allow with NotAction) on Resource '*' in the policy= document with the "
                 "actions and resources the principal needs; full administrators get the AWS-managed "
-                "AdministratorAccess through the admin group only.")
+                "AdministratorAccess through the admin group only.",
+    checkov=["CKV_AWS_62"])
 def _wildcard_admin(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
     for where, statement in _broad_allows(r):
         if any(a in ("*", "*:*") for a in actions(statement)):
@@ -135,7 +138,8 @@ def _wildcard_admin(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
     description="Customer IAM policies do not allow privilege-escalation actions on every resource.",
     remediation="In the policy= document, scope iam:PassRole and the policy, login-profile and access-key actions to "
                 "specific ARNs (e.g. the one role a service passes) instead of Resource '*'.",
-    config={"actions": list_schema(ESCALATION_ACTIONS, "Actions that let a principal raise its own privileges.")})
+    config={"actions": list_schema(ESCALATION_ACTIONS, "Actions that let a principal raise its own privileges.")},
+    checkov=["CKV_AWS_286"])
 def _privilege_escalation(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
     for where, statement in _broad_allows(r):
         excepted = _exception_list(statement)
@@ -149,7 +153,8 @@ def _privilege_escalation(r: Resource, config: Mapping[str, Any]) -> Iterable[st
     name="iam-role-trust-no-public-principal", types=[ROLE], severity="critical", criteria=["CC6.1"],
     description="IAM roles cannot be assumed by just anyone.",
     remediation="In assume_role_policy, name the trusted service, account or federated provider instead of Principal "
-                "'*', or add a condition on aws:PrincipalOrgID / aws:SourceAccount.")
+                "'*', or add a condition on aws:PrincipalOrgID / aws:SourceAccount.",
+    checkov=["CKV_AWS_60"])
 def _public_trust(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
     for statement in statements(r.document("assumeRolePolicy")):
         if is_public_allow(statement):
