@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .declare import all_policies, services
 
 PACK_NAME = "soc2-baseline"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping
 
-from .checks import CUSTOMER_KEY, customer_key_problem, flag_on, shown
+from . import customer_key
+from .checks import flag_on, shown
 from .declare import Service
 from .framework import Resource
 
@@ -30,18 +31,18 @@ def _option_problem(option: Any, require_customer_key: bool) -> str | None:
     remediation="Set configuration.result_configuration.encryption_configuration to encryption_option='SSE_KMS' with "
                 "kms_key_arn (or, with managed query results, "
                 "configuration.managed_query_results_configuration.encryption_configuration.kms_key).",
-    config=CUSTOMER_KEY, checkov=["CKV_AWS_159"])
+    config=customer_key.SCHEMA, checkov=["CKV_AWS_159"])
 def _results_encrypted(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
     managed = "configuration.managedQueryResultsConfiguration"
     if r.get(f"{managed}.enabled") is True:
         # Results kept by Athena are always encrypted; only the key can be chosen.
-        if problem := customer_key_problem(r, config, f"{managed}.encryptionConfiguration.kmsKey"):
+        if problem := customer_key.problem_if_required(r, config, f"{managed}.encryptionConfiguration.kmsKey"):
             yield f"managed query results use an AWS-owned key: {problem}"
         return
     encryption = "configuration.resultConfiguration.encryptionConfiguration"
     if problem := _option_problem(r.get(f"{encryption}.encryptionOption"), config["requireCustomerKey"]):
         yield f"query results are not encrypted as required: {problem}"
-    elif problem := customer_key_problem(r, config, f"{encryption}.kmsKeyArn"):
+    elif problem := customer_key.problem_if_required(r, config, f"{encryption}.kmsKeyArn"):
         yield f"query results use no customer-managed key: {problem}"
 
 
@@ -51,11 +52,11 @@ def _results_encrypted(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
                 "customer-managed KMS key unless configured not to (the tables' data is encrypted where it is "
                 "stored, so this is advisory).",
     remediation="Set encryption_configuration to encryption_option='SSE_KMS' with kms_key on the aws.athena.Database.",
-    config=CUSTOMER_KEY, checkov=["CKV_AWS_77"])
+    config=customer_key.SCHEMA, checkov=["CKV_AWS_77"])
 def _database_encrypted(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
     if problem := _option_problem(r.get("encryptionConfiguration.encryptionOption"), config["requireCustomerKey"]):
         yield f"query results are not encrypted as required: {problem}"
-    elif problem := customer_key_problem(r, config, "encryptionConfiguration.kmsKey"):
+    elif problem := customer_key.problem_if_required(r, config, "encryptionConfiguration.kmsKey"):
         yield f"query results use no customer-managed key: {problem}"
 
 

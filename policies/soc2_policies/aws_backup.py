@@ -133,7 +133,8 @@ def _conditions_hold(selection: Resource, subject: Resource) -> bool:
     return True
 
 
-def _selected(selection: Resource, subject: Resource) -> bool:
+def selects(selection: Resource, subject: Resource) -> bool:
+    """Whether the backup selection takes in `subject`, by ARN (with its conditions) or by tag."""
     if _names(selection, "notResources", subject):
         return False
     if _names(selection, "resources", subject) and _conditions_hold(selection, subject):
@@ -170,7 +171,7 @@ def _backed_up_types() -> list[str]:
 def _covers_stateful(stack: Stack, config: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     selections = stack.of_type(SELECTION)
     for entry, subject in _stateful(stack, config["statelessTags"]):
-        if not any(_selected(s, subject) for s in selections):
+        if not any(selects(s, subject) for s in selections):
             yield f"{entry.kind} {subject.name} is in no AWS Backup selection", subject.urn
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping
 
+from . import customer_key
 from .catalog import Arn, Dimension
-from .checks import CUSTOMER_KEY, at_least, customer_key_problem, flag_on, list_schema, minimum_schema, shown
+from .checks import at_least, flag_on, list_schema, minimum_schema, shown
 from .companions import parameter_group_check
 from .declare import Service
 from .framework import Resource
@@ -29,11 +30,11 @@ PARAMETER_GROUPS = {"externalParameterGroups": list_schema([], "Names of cluster
     description="DocumentDB clusters encrypt storage, with a customer-managed KMS key unless configured not to.",
     remediation="Set storage_encrypted=True and kms_key_id to a customer-managed key with rotation (storage "
                 "encryption is chosen at creation: restore an encrypted snapshot to change it).",
-    config=CUSTOMER_KEY, checkov=["CKV_AWS_74", "CKV_AWS_182"])
+    config=customer_key.SCHEMA, checkov=["CKV_AWS_74", "CKV_AWS_182"])
 def _storage_encrypted(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
     if r.get("storageEncrypted") is not True:
         yield f"storage is unencrypted: storageEncrypted is {shown(r.get('storageEncrypted'))}"
-    elif problem := customer_key_problem(r, config, "kmsKeyId"):
+    elif problem := customer_key.problem_if_required(r, config, "kmsKeyId"):
         yield f"storage uses the AWS-managed key: {problem}"
 
 

@@ -11,8 +11,17 @@ from .catalog import Arn
 from .checks import flag_off, flag_on, list_schema, minimum_schema, shown
 from .declare import Service
 from .framework import Resource, Stack
-from .network import (DEFAULT_GROUP, EGRESS_RULE, GROUP, GROUP_RULE, INGRESS_RULE, INGRESS_TYPES, Ingress, ingress,
-                      public_ingress)
+from .network import (
+    DEFAULT_GROUP,
+    EGRESS_RULE,
+    GROUP,
+    GROUP_RULE,
+    INGRESS_RULE,
+    INGRESS_TYPES,
+    Ingress,
+    ingress,
+    public_ingress,
+)
 
 SERVICE = Service("ec2", "EC2 and VPC", "VPCs, subnets, flow logs, security groups, instances and EBS.")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fnmatch import fnmatchcase
 from typing import Any, Iterable, Mapping
 
-from . import documents
-from .checks import CUSTOMER_KEY, list_schema, shown
+from . import customer_key, documents
+from .checks import list_schema, shown
 from .declare import Service
 from .framework import Resource, Stack
 
@@ -43,7 +43,7 @@ def _not_public(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
     remediation="Set encryption_configurations=[{'encryption_type': 'KMS', 'kms_key': key.arn}] on "
                 "aws.ecr.Repository with a customer-managed aws.kms.Key; the setting is fixed at creation, so the "
                 "repository is replaced.",
-    config=CUSTOMER_KEY, checkov=["CKV_AWS_136"])
+    config=customer_key.SCHEMA, checkov=["CKV_AWS_136"])
 def _kms_encrypted(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
     kind = r.get("encryptionConfigurations.0.encryptionType")
     if not (isinstance(kind, str) and kind.startswith("KMS")):

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping
 
-from .checks import CUSTOMER_KEY, shown
+from . import customer_key
+from .checks import shown
 from .conventions import UNKNOWN, is_credential_key
 from .declare import Service
 from .framework import Resource, Stack
@@ -188,7 +189,7 @@ EXEC = "configuration.executeCommandConfiguration"
     remediation="In configuration.execute_command_configuration of aws.ecs.Cluster set logging='OVERRIDE' with "
                 "log_configuration (cloud_watch_log_group_name and cloud_watch_encryption_enabled=True, or an S3 "
                 "bucket with s3_bucket_encryption_enabled=True) and kms_key_id; never logging='NONE'.",
-    config=CUSTOMER_KEY, checkov=["CKV_AWS_223", "CKV_AWS_224"])
+    config=customer_key.SCHEMA, checkov=["CKV_AWS_223", "CKV_AWS_224"])
 def _exec_logging(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
     if not r.is_set(EXEC):
         return  # DEFAULT: sessions are logged through the task definitions' awslogs configuration

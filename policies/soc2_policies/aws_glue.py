@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping
 
-from .checks import CUSTOMER_KEY, customer_key_problem, list_schema, shown
+from . import customer_key
+from .checks import list_schema, shown
 from .companions import literal_name, named_by
 from .declare import Service
 from .framework import Resource, Stack
@@ -53,7 +54,7 @@ def _encryption_problems(r: Resource, require_customer_key: bool) -> list[str]:
                 "cloudwatch_encryption.cloudwatch_encryption_mode='SSE-KMS' and "
                 "job_bookmarks_encryption.job_bookmarks_encryption_mode='CSE-KMS', each with a kms_key_arn of a "
                 "customer-managed key.",
-    config=CUSTOMER_KEY, checkov=["CKV_AWS_99"])
+    config=customer_key.SCHEMA, checkov=["CKV_AWS_99"])
 def _configuration_encrypted(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
     yield from _encryption_problems(r, config["requireCustomerKey"])
 
@@ -92,18 +93,18 @@ def _uses_security_configuration(stack: Stack, config: Mapping[str, Any]) -> Ite
     remediation="In data_catalog_encryption_settings set encryption_at_rest.catalog_encryption_mode='SSE-KMS' with "
                 "sse_aws_kms_key_id, and connection_password_encryption.return_connection_password_encrypted=True "
                 "with aws_kms_key_id, both customer-managed keys.",
-    config=CUSTOMER_KEY, checkov=["CKV_AWS_94"])
+    config=customer_key.SCHEMA, checkov=["CKV_AWS_94"])
 def _catalog_encrypted(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
     settings = "dataCatalogEncryptionSettings"
     mode = r.get(f"{settings}.encryptionAtRest.catalogEncryptionMode")
     if mode not in KMS_CATALOG_MODES:
         yield f"metadata is unencrypted: encryptionAtRest.catalogEncryptionMode is {shown(mode)}, not SSE-KMS"
-    elif problem := customer_key_problem(r, config, f"{settings}.encryptionAtRest.sseAwsKmsKeyId"):
+    elif problem := customer_key.problem_if_required(r, config, f"{settings}.encryptionAtRest.sseAwsKmsKeyId"):
         yield f"metadata uses an AWS-managed key: {problem}"
     password = f"{settings}.connectionPasswordEncryption"
     if r.get(f"{password}.returnConnectionPasswordEncrypted") is not True:
         yield "connection passwords are kept unencrypted: returnConnectionPasswordEncrypted is not true"
-    elif problem := customer_key_problem(r, config, f"{password}.awsKmsKeyId"):
+    elif problem := customer_key.problem_if_required(r, config, f"{password}.awsKmsKeyId"):
         yield f"connection passwords use an AWS-managed key: {problem}"
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping
 
-from .checks import CUSTOMER_KEY, customer_key, shown
+from . import customer_key
+from .checks import shown
 from .declare import Service
 from .framework import Resource
 
@@ -120,5 +121,5 @@ SERVICE.resource_policy(
     description="MSK clusters encrypt data at rest with a customer-managed KMS key unless configured not to (MSK "
                 "always encrypts at rest; MSK Serverless offers no key choice).",
     remediation="Set encryption_info.encryption_at_rest_kms_key_arn to a customer-managed key with rotation.",
-    config=CUSTOMER_KEY, checkov=["CKV_AWS_81"],
-)(customer_key("encryptionInfo.encryptionAtRestKmsKeyArn", "data at rest uses the AWS-managed key"))
+    config=customer_key.SCHEMA, checkov=["CKV_AWS_81"],
+)(customer_key.check("encryptionInfo.encryptionAtRestKmsKeyArn", "data at rest uses the AWS-managed key"))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping
 
+from . import customer_key
 from .catalog import Arn, Dimension
-from .checks import CUSTOMER_KEY, at_least, customer_key_problem, flag_off, flag_on, minimum_schema, shown
+from .checks import at_least, flag_off, flag_on, minimum_schema, shown
 from .companions import named_by
 from .conventions import UNKNOWN
 from .declare import Service
@@ -26,7 +27,7 @@ SNAPSHOT = SERVICE.resource_type("aws:neptune/clusterSnapshot:ClusterSnapshot", 
 def _encryption_problem(r: Resource, config: Mapping[str, Any], key: str) -> str | None:
     if r.get("storageEncrypted") is not True:
         return f"storage is unencrypted: storageEncrypted is {shown(r.get('storageEncrypted'))}"
-    if problem := customer_key_problem(r, config, key):
+    if problem := customer_key.problem_if_required(r, config, key):
         return f"storage uses the AWS-managed key: {problem}"
     return None
 
@@ -36,7 +37,7 @@ def _encryption_problem(r: Resource, config: Mapping[str, Any], key: str) -> str
     description="Neptune clusters encrypt storage, with a customer-managed KMS key unless configured not to.",
     remediation="Set storage_encrypted=True and kms_key_arn to a customer-managed key with rotation (storage "
                 "encryption is chosen at creation: restore an encrypted snapshot to change it).",
-    config=CUSTOMER_KEY, checkov=["CKV_AWS_44", "CKV_AWS_347"])
+    config=customer_key.SCHEMA, checkov=["CKV_AWS_44", "CKV_AWS_347"])
 def _storage_encrypted(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
     if problem := _encryption_problem(r, config, "kmsKeyArn"):
         yield problem
@@ -49,7 +50,7 @@ def _storage_encrypted(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
                 "the snapshot's own state otherwise.",
     remediation="Encrypt the source cluster (storage_encrypted=True with kms_key_arn); copy an unencrypted snapshot "
                 "with a kms_key_id before sharing or restoring it.",
-    config=CUSTOMER_KEY, checkov=["CKV_AWS_279", "CKV_AWS_280"], examines=[SNAPSHOT])
+    config=customer_key.SCHEMA, checkov=["CKV_AWS_279", "CKV_AWS_280"], examines=[SNAPSHOT])
 def _snapshot_encrypted(stack: Stack, config: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     sources = named_by(stack, [SNAPSHOT], "dbClusterIdentifier", [CLUSTER], "clusterIdentifier")
     for snapshot in stack.of_type(SNAPSHOT):

@@ -8,6 +8,7 @@ from .catalog import Arn, Dimension
 from .checks import at_least, flag_off, flag_on, is_set, list_schema, minimum_schema
 from .conventions import ENVIRONMENT_TAG
 from .declare import Service
+from .environments import PRODUCTION
 from .framework import Resource
 
 SERVICE = Service("rds", "RDS", "Relational databases: instances, Aurora clusters, parameter groups, snapshots.")
@@ -38,7 +39,7 @@ LOG_EXPORTS = {"postgres": ["postgresql"], "mysql": ["error"], "mariadb": ["erro
     name="rds-instance-multi-az", types=INSTANCES, severity="medium", criteria=["A1.2", "A1.1"],
     description="RDS instances in the listed environments run Multi-AZ.",
     remediation="Set multi_az=True. Environments are read from the soc2:environment tag.",
-    config={"environments": list_schema(["prod", "production"], f"Environments ({ENVIRONMENT_TAG} tag) where "
+    config={"environments": list_schema(PRODUCTION, f"Environments ({ENVIRONMENT_TAG} tag) where "
                                         "Multi-AZ is required; untagged databases too.")})
 def _multi_az(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
     environment = r.str(f"tags.{ENVIRONMENT_TAG}")

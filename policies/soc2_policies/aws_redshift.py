@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping
 
+from . import customer_key
 from .catalog import Arn, Dimension
-from .checks import CUSTOMER_KEY, customer_key, customer_key_problem, is_set, list_schema, minimum_schema, shown
+from .checks import is_set, list_schema, minimum_schema, shown
 from .companions import named_by, parameter_group_check
 from .declare import Service
 from .framework import Resource, Stack
@@ -49,11 +50,11 @@ def _false(value: Any) -> bool:
     description="Redshift clusters encrypt data at rest, with a customer-managed KMS key unless configured not to.",
     remediation="Leave encrypted at its default (true) or set encrypted=True, and set kms_key_id to a customer-managed "
                 "key with rotation.",
-    config=CUSTOMER_KEY, checkov=["CKV_AWS_64", "CKV_AWS_142"])
+    config=customer_key.SCHEMA, checkov=["CKV_AWS_64", "CKV_AWS_142"])
 def _cluster_encrypted(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
     if _false(r.get("encrypted")):
         yield f"data at rest is unencrypted: encrypted is {shown(r.get('encrypted'))}"
-    elif problem := customer_key_problem(r, config, "kmsKeyId"):
+    elif problem := customer_key.problem_if_required(r, config, "kmsKeyId"):
         yield f"data at rest uses an AWS-managed key: {problem}"
 
 
@@ -183,8 +184,8 @@ SERVICE.resource_policy(
     name="redshift-namespace-customer-key", types=[NAMESPACE], severity="high", criteria=["CC6.1", "C1.1"],
     description="Redshift Serverless namespaces encrypt with a customer-managed KMS key unless configured not to.",
     remediation="Set kms_key_id on the aws.redshiftserverless.Namespace to a customer-managed key with rotation.",
-    config=CUSTOMER_KEY, checkov=["CKV_AWS_282"],
-)(customer_key("kmsKeyId", "data at rest uses an AWS-managed key"))
+    config=customer_key.SCHEMA, checkov=["CKV_AWS_282"],
+)(customer_key.check("kmsKeyId", "data at rest uses an AWS-managed key"))
 
 SERVICE.resource_policy(
     name="redshift-snapshotcopygrant-customer-key", types=[COPY_GRANT], severity="high", criteria=["CC6.1", "C1.1"],
@@ -192,5 +193,5 @@ SERVICE.resource_policy(
                 "configured not to.",
     remediation="Set kms_key_id on the aws.redshift.SnapshotCopyGrant to a customer-managed key in the destination "
                 "region.",
-    config=CUSTOMER_KEY, checkov=["CKV_AWS_281"],
-)(customer_key("kmsKeyId", "copied snapshots use an AWS-managed key"))
+    config=customer_key.SCHEMA, checkov=["CKV_AWS_281"],
+)(customer_key.check("kmsKeyId", "copied snapshots use an AWS-managed key"))

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping
 
+from . import customer_key
 from .aws_s3 import BUCKETS, ENCRYPTION, SERVICE, _algorithms
-from .checks import CUSTOMER_KEY
 from .framework import Resource, Stack
 
 OBJECTS = SERVICE.resource_types("aws:s3/bucketObjectv2:BucketObjectv2", "aws:s3/bucketObject:BucketObject",
@@ -55,7 +55,7 @@ def _verdict(obj: Resource, bucket: Resource | None, stack: Stack, customer_key:
     remediation="Set kms_key_id (and server_side_encryption='aws:kms') on aws.s3.BucketObjectv2, or upload to a bucket "
                 "whose BucketServerSideEncryptionConfiguration uses aws:kms with kms_master_key_id; never set "
                 "server_side_encryption='AES256' on an object in a KMS bucket.",
-    config=CUSTOMER_KEY, checkov=["CKV_AWS_186"], examines=OBJECTS)
+    config=customer_key.SCHEMA, checkov=["CKV_AWS_186"], examines=OBJECTS)
 def _objects_encrypted(stack: Stack, config: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     bucket_of = {id(o): b for b in stack.of_type(*BUCKETS)
                  for o in stack.referrers(OBJECTS, "bucket", BUCKETS, "bucket").get(b.urn, [])}

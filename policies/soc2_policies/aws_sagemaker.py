@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping
 
-from .checks import CUSTOMER_KEY, customer_key, customer_key_problem, is_set, shown
+from . import customer_key
+from .checks import is_set, shown
 from .declare import Service
 from .framework import Resource
 
@@ -37,11 +38,11 @@ def _disabled(path: str, what: str) -> Any:
                 "customer-managed KMS key unless configured not to.",
     remediation="Set kms_key_arn (and data_capture_config.kms_key_id when capturing data) to a customer-managed key. "
                 "Instance types with only local NVMe storage take no key: waive them.",
-    config=CUSTOMER_KEY, checkov=["CKV_AWS_98"])
+    config=customer_key.SCHEMA, checkov=["CKV_AWS_98"])
 def _endpoint_key(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
-    if problem := customer_key_problem(r, config, "kmsKeyArn"):
+    if problem := customer_key.problem_if_required(r, config, "kmsKeyArn"):
         yield f"storage volumes use an AWS-managed key: {problem}"
-    if r.is_set("dataCaptureConfig") and (problem := customer_key_problem(r, config, "dataCaptureConfig.kmsKeyId")):
+    if r.is_set("dataCaptureConfig") and (problem := customer_key.problem_if_required(r, config, "dataCaptureConfig.kmsKeyId")):
         yield f"captured data uses the S3 default key: {problem}"
 
 
@@ -50,8 +51,8 @@ SERVICE.resource_policy(
     description="SageMaker notebook instances encrypt their storage volume with a customer-managed KMS key unless "
                 "configured not to.",
     remediation="Set kms_key_id on the aws.sagemaker.NotebookInstance to a customer-managed key with rotation.",
-    config=CUSTOMER_KEY, checkov=["CKV_AWS_22"],
-)(customer_key("kmsKeyId", "the storage volume uses an AWS-managed key"))
+    config=customer_key.SCHEMA, checkov=["CKV_AWS_22"],
+)(customer_key.check("kmsKeyId", "the storage volume uses an AWS-managed key"))
 
 SERVICE.resource_policy(
     name="sagemaker-domain-customer-key", types=[DOMAIN], severity="high", criteria=["CC6.1", "C1.1"],
@@ -59,8 +60,8 @@ SERVICE.resource_policy(
                 "configured not to.",
     remediation="Set kms_key_id on the aws.sagemaker.Domain to a customer-managed key with rotation (chosen at "
                 "creation).",
-    config=CUSTOMER_KEY, checkov=["CKV_AWS_187"],
-)(customer_key("kmsKeyId", "home directories use an AWS-managed key"))
+    config=customer_key.SCHEMA, checkov=["CKV_AWS_187"],
+)(customer_key.check("kmsKeyId", "home directories use an AWS-managed key"))
 
 SERVICE.resource_policy(
     name="sagemaker-notebookinstance-no-direct-internet", types=[NOTEBOOK], severity="high", criteria=["CC6.6"],

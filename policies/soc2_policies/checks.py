@@ -72,30 +72,3 @@ def minimum_schema(default: float, description: str, floor: float = 0) -> dict[s
 
 def list_schema(default: list[Any], description: str, item_type: str = "string") -> dict[str, Any]:
     return {"type": "array", "items": {"type": item_type}, "default": default, "description": description}
-
-
-CUSTOMER_KEY = {"requireCustomerKey": {
-    "type": "boolean", "default": True,
-    "description": "Also require a customer-managed KMS key, not the AWS-owned or AWS-managed one."}}
-"""The config of every policy that can require a customer-managed key ("CMK" rules)."""
-
-
-def customer_key_problem(r: Resource, config: Mapping[str, Any], path: str) -> str | None:
-    """Why `path` does not name a customer-managed key, when the policy requires one; a key computed at
-    deploy time counts as named."""
-    if not config["requireCustomerKey"]:
-        return None
-    if not r.is_set(path):
-        return f"{path} is not set"
-    value = r.peek(path)
-    if isinstance(value, str) and "alias/aws/" in value:
-        return f"{path} names the AWS-managed key {value}"
-    return None
-
-
-def customer_key(path: str, what: str) -> ResourceCheck:
-    """With requireCustomerKey on, `path` must name a customer-managed key (not unset, not alias/aws/...)."""
-    def check(r: Resource, config: Mapping[str, Any]) -> Iterable[str]:
-        if problem := customer_key_problem(r, config, path):
-            yield f"{what}: {problem}"
-    return check

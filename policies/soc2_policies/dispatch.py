@@ -16,8 +16,8 @@ import sys
 import time
 import traceback
 from concurrent import futures
-from pathlib import Path
 from inspect import isawaitable
+from pathlib import Path
 from typing import Any
 
 import grpc
@@ -34,7 +34,8 @@ from pulumi_policy.policy import (
 )
 from pulumi_policy.proxy import UnknownValueError
 
-from .framework import WAIVED_MARK, Resource, Soc2ResourcePolicy, Soc2StackPolicy, Stack, secret_paths_of, waivers_from
+from .conventions import WAIVED_MARK
+from .framework import Resource, Soc2ResourcePolicy, Soc2StackPolicy, Stack, secret_paths_of, waivers_from
 
 
 class DispatchingAnalyzer(_PolicyAnalyzerServicer):

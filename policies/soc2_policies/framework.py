@@ -26,7 +26,7 @@ from pulumi_policy import (
 )
 from pulumi_policy.proxy import UnknownValueError, _DictProxy, _is_unknown, _ListProxy
 
-from .conventions import CHECKOV_TAG, SERVICE_TAG, TYPE_TAG, UNKNOWN, WAIVED_MARK
+from .conventions import CHECKOV_TAG, SERVICE_TAG, TYPE_TAG, UNKNOWN
 from .criteria import CRITERIA, FRAMEWORK_NAME, FRAMEWORK_VERSION
 
 NAME_PATTERN = re.compile(r"^[a-z0-9]+-[a-z0-9]+(-[a-z0-9]+)+$")

@@ -50,7 +50,7 @@ CASES = [
          "encryptionInfo.encryptionAtRestKmsKeyArn is not set"),
     Case("msk-cluster-customer-key", SECURE, cluster(encryption_info={
         "encryption_at_rest_kms_key_arn": "arn:aws:kms:us-east-1:123456789012:alias/aws/kafka"}),
-        "names the AWS-managed key"),
+        "an AWS-managed key whose policy the account cannot restrict"),
     Case("msk-cluster-broker-logging", SECURE, cluster(logging_info=None), "no loggingInfo.brokerLogs destination"),
     Case("msk-cluster-broker-logging", cluster(logging_info={"broker_logs": {"firehose": {
         "enabled": True, "delivery_stream": "broker-logs"}}}),

@@ -39,7 +39,7 @@ CASES = [
     Case("sagemaker-notebookinstance-customer-key", SECURE, notebook(kms_key_id=None), "kmsKeyId is not set"),
     Case("sagemaker-notebookinstance-customer-key",
          named("notebook_with_key_from_program", notebook_with_key_from_program),
-         notebook(kms_key_id="alias/aws/sagemaker"), "kmsKeyId names the AWS-managed key alias/aws/sagemaker"),
+         notebook(kms_key_id="alias/aws/sagemaker"), "kmsKeyId is 'alias/aws/sagemaker', an AWS-managed key"),
     Case("sagemaker-notebookinstance-no-direct-internet", SECURE, notebook(direct_internet_access=None),
          "directInternetAccess is unset (the default is Enabled), not 'Disabled'"),
     Case("sagemaker-notebookinstance-no-direct-internet", SECURE, notebook(direct_internet_access="Enabled"),
