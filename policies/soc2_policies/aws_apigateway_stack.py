@@ -107,13 +107,18 @@ def _private(api: Resource | None) -> bool:
     return "PRIVATE" in (types if isinstance(types, list) else [types])
 
 
-def _protected(stage: Resource, associations: list[Resource]) -> bool:
-    """A web ACL association's resourceArn was computed from the stage, or is the stage's ARN written out."""
+def _protected(stack: Stack) -> tuple[set[str], set[str]]:
+    """URNs that web ACL associations' resourceArn was computed from, and the stages their literal ARNs name
+    (`/restapis/<id>/stages/<name>`)."""
+    associations = stack.of_type(ASSOCIATION)
+    arns = [arn for a in associations if isinstance(arn := a.peek("resourceArn"), str) and "/restapis/" in arn]
+    return ({d.urn for a in associations for d in a.depends_on("resourceArn")},
+            {"/restapis/" + arn.split("/restapis/", 1)[1] for arn in arns})
+
+
+def _stage_path(stage: Resource) -> str | None:
     api, name = stage.peek("restApi"), stage.peek("stageName")
-    suffix = f"/restapis/{api}/stages/{name}" if UNKNOWN not in (api, name) else None
-    return any(stage in a.depends_on("resourceArn")
-               or (suffix and isinstance(arn := a.peek("resourceArn"), str) and arn.endswith(suffix))
-               for a in associations)
+    return f"/restapis/{api}/stages/{name}" if isinstance(api, str) and isinstance(name, str) else None
 
 
 @SERVICE.stack_policy(
@@ -123,9 +128,10 @@ def _protected(stage: Resource, associations: list[Resource]) -> bool:
                 "web ACL, or make the API PRIVATE (endpoint_configuration types PRIVATE).",
     checkov=["CKV2_AWS_29"], examines=[REST_STAGE, REST_API])
 def _waf(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
-    associations = stack.of_type(ASSOCIATION)
+    urns, paths = _protected(stack)
     for stage in stack.of_type(REST_STAGE):
-        if not _private(_first(stage, "restApi", REST_API)) and not _protected(stage, associations):
+        protected = stage.urn in urns or _stage_path(stage) in paths
+        if not protected and not _private(_first(stage, "restApi", REST_API)):
             yield (f"stage {stage.name} of a public REST API has no web ACL: no WebAclAssociation's resourceArn "
                    "refers to it"), stage.urn
 

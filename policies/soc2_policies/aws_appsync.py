@@ -61,11 +61,11 @@ def _not_api_key_only(r: Resource, _: Mapping[str, Any]) -> Iterable[str]:
         yield "the only authentication is API_KEY: anyone holding the shared key is let in, and nobody is identified"
 
 
-def _associated(api: Resource, associations: list[Resource]) -> bool:
-    """A web ACL association's resourceArn was computed from the API, or names its ARN literally."""
-    arn = api.peek("arn")
-    return any(api in a.depends_on("resourceArn") or (isinstance(arn, str) and a.peek("resourceArn") == arn)
-               for a in associations)
+def _protected(stack: Stack) -> tuple[set[str], set[Any]]:
+    """URNs that web ACL associations' resourceArn was computed from, and the ARNs they name literally."""
+    associations = stack.of_type(ASSOCIATION)
+    return ({d.urn for a in associations for d in a.depends_on("resourceArn")},
+            {arn for a in associations if isinstance(arn := a.peek("resourceArn"), str)})
 
 
 @SERVICE.stack_policy(
@@ -75,9 +75,9 @@ def _associated(api: Resource, associations: list[Resource]) -> bool:
                 "ACL, or set visibility='PRIVATE'.",
     checkov=["CKV2_AWS_33"], examines=[GRAPHQL_API])
 def _waf(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
-    associations = stack.of_type(ASSOCIATION)
+    urns, arns = _protected(stack)
     for api in stack.of_type(GRAPHQL_API):
-        if api.get("visibility") != "PRIVATE" and not _associated(api, associations):
+        if api.get("visibility") != "PRIVATE" and api.urn not in urns and api.peek("arn") not in arns:
             yield f"GraphQL API {api.name} has no web ACL: no WebAclAssociation's resourceArn refers to it", api.urn
 
 
