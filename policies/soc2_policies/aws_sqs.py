@@ -148,6 +148,8 @@ def _failure_queues(stack: Stack) -> set[str]:
                 "dead-letter queues are exempt.",
     examines=[QUEUE])
 def _dead_letter(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
+    if not stack.of_type(QUEUE):
+        return  # finding dead-letter queues walks every resource
     redriven = _policies_by_queue(stack, [REDRIVE_POLICY], "queueUrl")
     exempt = _failure_queues(stack)
     for queue in stack.of_type(QUEUE):
