@@ -35,8 +35,9 @@ def _settings_by_stage(stack: Stack) -> dict[str, list[Resource]]:
               if (key := _api_key(s, "restApi", REST_API)) and isinstance(name := s.peek("stageName"), str)}
     found: dict[str, list[Resource]] = {}
     for settings in stack.of_type(METHOD_SETTINGS):
-        stage = _first(settings, "stageName", REST_STAGE) or stages.get(
-            (_api_key(settings, "restApi", REST_API), settings.peek("stageName")))
+        name = settings.peek("stageName")
+        stage = _first(settings, "stageName", REST_STAGE) or (
+            stages.get((_api_key(settings, "restApi", REST_API), name)) if isinstance(name, str) else None)
         if stage is not None:
             found.setdefault(stage.urn, []).append(settings)
     return found

@@ -77,7 +77,8 @@ def _protected(stack: Stack) -> tuple[set[str], set[Any]]:
 def _waf(stack: Stack, _: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     urns, arns = _protected(stack)
     for api in stack.of_type(GRAPHQL_API):
-        if api.get("visibility") != "PRIVATE" and api.urn not in urns and api.peek("arn") not in arns:
+        arn = api.peek("arn")
+        if api.get("visibility") != "PRIVATE" and api.urn not in urns and not (isinstance(arn, str) and arn in arns):
             yield f"GraphQL API {api.name} has no web ACL: no WebAclAssociation's resourceArn refers to it", api.urn
 
 
