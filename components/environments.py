@@ -28,6 +28,7 @@ RULES: dict[str, EnvironmentRule] = {
     "databaseMultiAz": EnvironmentRule({"prod": True, "*": False}, {"prod": True}),
     "databaseBackupRetentionDays": EnvironmentRule({"prod": 14, "*": 7}, {"prod": 14}),
     "performanceInsightsRetentionDays": EnvironmentRule({"prod": 731, "*": 7}),
+    "cacheMultiAz": EnvironmentRule({"prod": True, "*": False}, {"prod": True}),
     "backupRetentionDays": EnvironmentRule({"prod": 35, "*": 14}, {"prod": 35}),
     "backupVaultLockMode": EnvironmentRule({"prod": "compliance", "*": "governance"}),
     "auditObjectLockMode": EnvironmentRule({"prod": "COMPLIANCE", "*": "GOVERNANCE"}),

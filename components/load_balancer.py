@@ -6,7 +6,7 @@ only 80 and 443 (CC6.6, CC6.7, CC7.2).
 
 from __future__ import annotations
 
-from typing import NotRequired, TypedDict
+from typing import Literal, NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
@@ -57,6 +57,8 @@ class TlsLoadBalancerArgs(TypedDict):
     """Route 53 zone for the validation record; when unset the record is exported for you to create."""
     ssl_policy: NotRequired[pulumi.Input[str]]
     """TLS policy of the HTTPS listener (default TLS 1.3 with 1.2 fallback)."""
+    target_type: NotRequired[Literal["ip", "lambda"]]
+    """What the target group forwards to: containers' addresses (ip, the default) or a Lambda function."""
     target_port: NotRequired[int]
     """Port the application listens on inside the VPC (default 8080)."""
     health_check_path: NotRequired[str]
@@ -109,12 +111,7 @@ class TlsLoadBalancer(pulumi.ComponentResource):
             enable_deletion_protection=args.get("deletion_protection", True), enable_http2=True,
             access_logs={"bucket": logs.bucket_name, "prefix": name, "enabled": True}, tags=tags,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[logs]))
-        targets = aws.lb.TargetGroup(f"{name}-targets", port=port, protocol="HTTP", target_type="ip",
-                                     vpc_id=args["vpc_id"], deregistration_delay=30,
-                                     health_check={"path": args.get("health_check_path", "/health"),
-                                                   "matcher": "200-399", "healthy_threshold": 3,
-                                                   "unhealthy_threshold": 3, "interval": 15},
-                                     tags=tags, opts=child)
+        targets = self._targets(name, args, tags)
         certificate_arn, records = self._certificate(name, args, tags)
         aws.lb.Listener(f"{name}-https", load_balancer_arn=balancer.arn, port=443, protocol="HTTPS",
                         ssl_policy=args.get("ssl_policy", DEFAULT_TLS_POLICY), certificate_arn=certificate_arn,
@@ -132,6 +129,17 @@ class TlsLoadBalancer(pulumi.ComponentResource):
         self.security_group_id = group.id
         self.certificate_validation_records = records
         self.register_outputs({"arn": self.arn, "dns_name": self.dns_name, "security_group_id": self.security_group_id})
+
+    def _targets(self, name: str, args: TlsLoadBalancerArgs, tags: dict[str, str]) -> aws.lb.TargetGroup:
+        child = pulumi.ResourceOptions(parent=self)
+        if args.get("target_type", "ip") == "lambda":
+            return aws.lb.TargetGroup(f"{name}-targets", target_type="lambda", tags=tags, opts=child)
+        return aws.lb.TargetGroup(f"{name}-targets", port=args.get("target_port", 8080), protocol="HTTP",
+                                  target_type="ip", vpc_id=args["vpc_id"], deregistration_delay=30,
+                                  health_check={"path": args.get("health_check_path", "/health"),
+                                                "matcher": "200-399", "healthy_threshold": 3,
+                                                "unhealthy_threshold": 3, "interval": 15},
+                                  tags=tags, opts=child)
 
     def _certificate(self, name: str, args: TlsLoadBalancerArgs,
                      tags: dict[str, str]) -> tuple[pulumi.Input[str], pulumi.Output[list[dict[str, str]]]]:

@@ -1,6 +1,8 @@
 """Network: a VPC with public subnets for load balancers only and private subnets for data.
 
-Private subnets have no route to the internet. Flow logs of all traffic go to a KMS-encrypted log
+Private subnets have no route to the internet; what runs there reaches AWS services through VPC
+endpoints (gateway endpoints for S3 and DynamoDB, interface endpoints for the rest, HTTPS from the
+VPC only). Flow logs of all traffic go to a KMS-encrypted log
 group with retention, and the VPC's default security group is emptied of rules (CC6.6, CC7.2).
 """
 
@@ -28,8 +30,14 @@ class NetworkArgs(TypedDict):
     """With region: the flow log role's policy names the log group's ARN, known at preview."""
     region: NotRequired[str]
     """Region of the log group, for its ARN."""
+    endpoints: NotRequired[list[str]]
+    """AWS services private subnets reach without the internet, e.g. ecr.api, ecr.dkr, s3, logs,
+    secretsmanager, sqs, dynamodb (s3 and dynamodb are gateway endpoints, the rest interface endpoints)."""
     tags: NotRequired[dict[str, str]]
     """Tags for every resource."""
+
+
+GATEWAY_SERVICES = ("s3", "dynamodb")
 
 
 class Network(pulumi.ComponentResource):
@@ -88,6 +96,9 @@ class Network(pulumi.ComponentResource):
                         log_destination=log_group.arn, iam_role_arn=role.arn, max_aggregation_interval=60, tags=tags,
                         opts=pulumi.ResourceOptions(parent=self))
 
+        if args.get("endpoints"):
+            self._endpoints(name, vpc, private_routes, private, args, tags)
+
         self.vpc_id = vpc.id
         self.vpc_cidr = vpc.cidr_block
         self.public_subnet_ids = pulumi.Output.all(*public)
@@ -95,6 +106,33 @@ class Network(pulumi.ComponentResource):
         self.flow_log_group_name = log_group.name
         self.register_outputs({"vpc_id": self.vpc_id, "public_subnet_ids": self.public_subnet_ids,
                                "private_subnet_ids": self.private_subnet_ids})
+
+
+    def _endpoints(self, name: str, vpc: aws.ec2.Vpc, routes: aws.ec2.RouteTable, subnets: list[pulumi.Output[str]],
+                   args: NetworkArgs, tags: dict[str, str]) -> None:
+        """Private access to AWS APIs: route-table gateways for S3 and DynamoDB, HTTPS interfaces for the rest."""
+        child = pulumi.ResourceOptions(parent=self)
+        region = args.get("region") or aws.get_region().region
+        services = args["endpoints"]
+        interfaces = [s for s in services if s not in GATEWAY_SERVICES]
+        group = None
+        if interfaces:
+            group = aws.ec2.SecurityGroup(f"{name}-endpoints-sg", vpc_id=vpc.id, ingress=[], egress=[],
+                                          description="VPC endpoints: HTTPS from inside the VPC",
+                                          tags={**tags, "Name": f"{name}-endpoints"}, opts=child)
+            aws.vpc.SecurityGroupIngressRule(f"{name}-endpoints-https", security_group_id=group.id, ip_protocol="tcp",
+                                             from_port=443, to_port=443, cidr_ipv4=vpc.cidr_block,
+                                             description="HTTPS to AWS APIs from inside the VPC", opts=child)
+        for service in services:
+            common = {"vpc_id": vpc.id, "service_name": f"com.amazonaws.{region}.{service}",
+                      "tags": {**tags, "Name": f"{name}-{service}"}}
+            if service in GATEWAY_SERVICES:
+                aws.ec2.VpcEndpoint(f"{name}-{service}", vpc_endpoint_type="Gateway", route_table_ids=[routes.id],
+                                    opts=child, **common)
+            else:
+                aws.ec2.VpcEndpoint(f"{name}-{service.replace('.', '-')}", vpc_endpoint_type="Interface",
+                                    private_dns_enabled=True, subnet_ids=subnets, security_group_ids=[group.id],
+                                    opts=child, **common)
 
 
 def _log_group_arn(log_group: aws.cloudwatch.LogGroup, args: NetworkArgs) -> pulumi.Output[str]:

@@ -97,7 +97,7 @@ def service_settings_table() -> str:
 
 
 COMPONENT_MODULES = ("network", "app_security_group", "encryption_key", "secure_bucket", "database", "load_balancer",
-                     "monitoring",
+                     "monitoring", "container_service", "function", "table", "queue", "cache",
                      "identity_center", "access_control", "github_organization", "datadog_users", "pagerduty_on_call",
                      "roster_record", "audit_logging", "backups", "threat_detection", "baseline")
 

@@ -529,8 +529,9 @@ def _string_outputs(type_: str) -> tuple[str, ...]:
 
 def _identifier(output: str) -> bool:
     """Ids, ARNs, auto-names and addresses: what a deploy computes without deciding anything."""
-    return output in IDENTIFIER_OUTPUTS or output.endswith(("Id", "Arn", "ArnSuffix"))
+    return output in IDENTIFIER_OUTPUTS or output.endswith(("Id", "Arn", "ArnSuffix", "Url"))
 
 
-IDENTIFIER_OUTPUTS = {"id", "arn", "name", "bucket", "dnsName", "endpoint", "address", "fqdn", "slug", "hex", "etag"}
+IDENTIFIER_OUTPUTS = {"id", "arn", "name", "bucket", "dnsName", "endpoint", "address", "fqdn", "slug", "hex", "etag",
+                      "url"}
 

@@ -6,7 +6,7 @@ import json
 import os
 from collections.abc import Mapping
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -15,7 +15,7 @@ from .capture import Capture, Mode, OnRecord, ResourceRecord
 from .deadline import DEFAULT_TIMEOUT_SECONDS
 from .isolated import IsolatedProgram
 from .policy_config import PolicyConfig, load_config_file
-from .project import PreflightInputError, load_project, load_stack_config
+from .project import PreflightInputError, Project, StackConfig, load_project, load_stack_config
 from .results import CheckResult, findings_from
 from .session import PackSession, StackContext, StreamingSession
 from .writing import write_file
@@ -34,6 +34,8 @@ class CheckOptions:
     """Seconds the program may run, a pack may take to start, and a pack may take to answer any call."""
     require_coverage: bool = False
     """A resource type no policy examined fails the check, like a mandatory violation."""
+    overrides: Mapping[str, Any] = field(default_factory=dict)
+    """Config values that replace the stack file's (for a service's own tests; see preflight.testing)."""
 
 
 def default_packs(program: Path) -> list[Path]:
@@ -69,7 +71,7 @@ def check(options: CheckOptions) -> CheckResult:
     """Raises PreflightInputError (bad input, pack failure, timeout), ProgramError (the program raised or
     ended the interpreter) or InternalError. The program runs in a child process (see isolated.py)."""
     project = load_project(options.program)
-    stack_config = load_stack_config(project, options.stack)
+    stack_config = with_overrides(project, load_stack_config(project, options.stack), options.overrides)
     context = StackContext(project.name, options.stack, options.mode, stack_config.values, stack_config.secret_keys)
     program = IsolatedProgram(project.directory, project.main, project.name, options.stack, stack_config.values,
                               stack_config.secret_keys, options.mode, timeout=options.timeout)
@@ -79,6 +81,17 @@ def check(options: CheckOptions) -> CheckResult:
     result.add_stack_config(stack_config)
     result.require_coverage = options.require_coverage
     return result
+
+
+def with_overrides(project: Project, config: StackConfig, overrides: Mapping[str, Any]) -> StackConfig:
+    """The stack's config changed by `overrides`: keys without a namespace get the project's, and values that
+    are not strings are passed as JSON, as the CLI passes structured config."""
+    if not overrides:
+        return config
+    values = dict(config.values)
+    for key, value in overrides.items():
+        values[key if ":" in key else f"{project.name}:{key}"] = value if isinstance(value, str) else json.dumps(value)
+    return replace(config, values=values)
 
 
 class Source(Protocol):

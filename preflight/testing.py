@@ -8,13 +8,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from .capture import Capture, Mode
-from .check import CheckOptions, check
+from .check import CheckOptions, check, with_overrides
 from .deadline import DEFAULT_TIMEOUT_SECONDS
 from .isolated import IsolatedProgram
 from .project import load_project, load_stack_config
@@ -31,18 +30,18 @@ def run_stack(program: str | Path = ".", stack: str = "dev", overrides: Mapping[
     ProgramError when the program fails or ends the interpreter, TimedOut past `timeout` seconds.
     """
     project = load_project(program)
-    config = load_stack_config(project, stack)
-    values = dict(config.values)
-    for key, value in (overrides or {}).items():
-        full = key if ":" in key else f"{project.name}:{key}"
-        values[full] = value if isinstance(value, str) else json.dumps(value)
-    with IsolatedProgram(project.directory, project.main, project.name, stack, values, config.secret_keys, mode,
-                         timeout=timeout) as run:
+    config = with_overrides(project, load_stack_config(project, stack), overrides or {})
+    with IsolatedProgram(project.directory, project.main, project.name, stack, config.values, config.secret_keys,
+                         mode, timeout=timeout) as run:
         return run.capture()
 
 
 def check_stack(program: str | Path = ".", stack: str = "dev", mode: Mode = "preview",
-                pack_configs: list[Path] | None = None, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> CheckResult:
-    """The offline verdict for a stack: the program under mocks, checked by its `policies/` pack."""
+                pack_configs: list[Path] | None = None, timeout: float = DEFAULT_TIMEOUT_SECONDS,
+                overrides: Mapping[str, Any] | None = None) -> CheckResult:
+    """The offline verdict for a stack: the program under mocks, checked by its `policies/` pack.
+
+    `overrides` changes the stack file's config as in run_stack, e.g. to check another compute kind.
+    """
     return check(CheckOptions(Path(program), stack, pack_configs=list(pack_configs or []), mode=mode,
-                              timeout=timeout))
+                              timeout=timeout, overrides=dict(overrides or {})))

@@ -17,7 +17,8 @@ def test_advisory_findings_only_exit_0_with_grouped_text_and_a_summary():
     line = source_line(COMPONENT_PROGRAM / "__main__.py", 'topic = aws.sns.Topic(')
     assert f"at __main__.py:{line}" in result.stdout
     assert result.stdout.rstrip().splitlines()[-1] == (
-        "PASS: 0 mandatory, 1 advisory, 0 waived, 1 not evaluated offline; 8 resources checked")
+        "PASS: 0 mandatory, 1 advisory, 0 waived, 1 not evaluated offline; 8 resources checked; "
+        "5 resources of 5 types not examined")
 
 
 def test_a_mandatory_violation_exits_1(tmp_path):

@@ -93,7 +93,22 @@ def test_the_rendered_services_own_tests_pass(installed_toolkit, service):
     result = subprocess.run([sys.executable, "-m", "pytest"], cwd=service, capture_output=True, text=True,
                             env=installed_env(installed_toolkit), timeout=300)
     assert result.returncode == 0, result.stdout[-3000:]
-    assert "6 passed" in result.stdout
+    assert "11 passed" in result.stdout
+
+
+@pytest.mark.parametrize("compute", ["container", "function"])
+def test_each_compute_kind_with_a_queue_a_table_and_a_cache_checks_clean(installed_toolkit, service, compute, tmp_path):
+    add_stack(service, f"full-{compute}", {"environment": "dev", "owner": "payments", "compute": compute,
+                                           "domainName": "api.payments.example.com", "alertEmail": "oncall@example.com",
+                                           "queues": ["jobs"], "tables": ["orders"], "cache": {"enabled": True}})
+    result = preflight(installed_toolkit, service, "check", "--stack", f"full-{compute}", "--format", "json")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    report = json.loads(result.stdout)
+    assert (report["summary"]["mandatory"], report["summary"]["advisory"]) == (0, 0), report["findings"]
+    types = resource_types(installed_toolkit, service, f"full-{compute}", tmp_path / "evidence")
+    runs = {"container": "aws:ecs/service:Service", "function": "aws:lambda/function:Function"}[compute]
+    assert {runs, "aws:sqs/queue:Queue", "aws:dynamodb/table:Table",
+            "aws:elasticache/replicationGroup:ReplicationGroup"} <= types
 
 
 def test_a_prod_stack_passes_with_the_stricter_prod_policy_config(installed_toolkit, service):

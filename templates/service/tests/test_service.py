@@ -65,3 +65,38 @@ def test_the_policy_pack_finds_no_mandatory_violation():
     result = check_stack(SERVICE, "dev")
     assert result.capture.records
     assert [f"{f.policy} {f.resource_name}: {f.detail}" for f in result.mandatory] == []
+
+
+FULL = {"queues": ["jobs"], "tables": ["orders"], "cache": {"enabled": True}}
+
+
+def test_containers_run_privately_behind_the_load_balancer(dev):
+    [service] = of_type(dev, "aws:ecs/service:Service")
+    assert service.inputs["networkConfiguration"]["assignPublicIp"] is False
+    assert service.inputs["loadBalancers"][0]["containerPort"] == 8080
+    [repository] = of_type(dev, "aws:ecr/repository:Repository")
+    assert repository.inputs["imageTagMutability"] == "IMMUTABLE"
+
+
+def test_a_function_serves_the_load_balancer_when_compute_is_function():
+    function = run_stack(SERVICE, "dev", overrides={"compute": "function"})
+    [record] = of_type(function, "aws:lambda/function:Function")
+    assert record.inputs["vpcConfig"]["subnetIds"] and record.inputs["tracingConfig"] == {"mode": "Active"}
+    [group] = of_type(function, "aws:lb/targetGroup:TargetGroup")
+    assert group.inputs["targetType"] == "lambda"
+    assert of_type(function, "aws:lb/targetGroupAttachment:TargetGroupAttachment")
+    assert not of_type(function, "aws:ecs/service:Service")
+
+
+def test_queues_tables_and_a_cache_are_built_when_asked():
+    full = run_stack(SERVICE, "dev", overrides=FULL)
+    assert len(of_type(full, "aws:sqs/queue:Queue")) == 2  # the queue and its dead-letter queue
+    [table] = of_type(full, "aws:dynamodb/table:Table")
+    assert table.inputs["pointInTimeRecovery"] == {"enabled": True}
+    assert of_type(full, "aws:elasticache/replicationGroup:ReplicationGroup")
+
+
+@pytest.mark.parametrize("compute", ["container", "function"])
+def test_each_compute_kind_with_every_data_component_passes_the_policy_pack(compute):
+    result = check_stack(SERVICE, "dev", overrides={**FULL, "compute": compute})
+    assert [f"{f.policy} {f.resource_name}: {f.detail}" for f in result.mandatory] == []
