@@ -9,6 +9,8 @@ whole), and dies with preflight. Start-up and every call have the check's timeou
 
 from __future__ import annotations
 
+import copy
+import json
 import os
 import subprocess
 import sys
@@ -30,7 +32,7 @@ from soc2_policies.conventions import TYPE_TAG
 from . import properties as props
 from .capture import ResourceRecord
 from .deadline import DEFAULT_TIMEOUT_SECONDS, TimedOut, timed_out
-from .policy_config import PolicyConfig, PolicySchema
+from .policy_config import PolicyConfig, PolicySchema, reconcile
 from .processes import launch_module, stop_popen
 from .project import PreflightInputError
 
@@ -208,6 +210,8 @@ class PolicyPack:
         self._channel: grpc.Channel | None = None
         self.stub: analyzer_pb2_grpc.AnalyzerStub | None = None
         self._port_line = b""
+        self._info: PackInfo | None = None
+        self._reconciled: dict[str, dict[str, PolicyConfig]] = {}
         self._ready_at = 0.0
 
     def __enter__(self) -> "PolicyPack":
@@ -322,6 +326,12 @@ class PolicyPack:
                 raise
 
     def info(self) -> PackInfo:
+        """What the pack declares; asked once per process, since a running pack's declarations never change."""
+        if self._info is None:
+            self._info = self._ask_info()
+        return self._info
+
+    def _ask_info(self) -> PackInfo:
         plugin = self.stub.GetPluginInfo(empty_pb2.Empty(), timeout=self.timeout)
         info = self.stub.GetAnalyzerInfo(empty_pb2.Empty(), timeout=self.timeout)
         policies = [_policy_metadata(p) for p in sorted(info.policies, key=lambda p: p.name)]
@@ -331,6 +341,17 @@ class PolicyPack:
         version = self._declared_version() or info.version
         return PackInfo(info.name, version, self.directory, info.displayName, info.description, policies,
                         initial, plugin.version)
+
+    def reconciled(self, given: dict[str, PolicyConfig]) -> dict[str, PolicyConfig]:
+        """The pack's config with `given` applied and validated (PolicyConfigError if it breaks a schema);
+        worked out once per distinct config, since the schemas it is checked against never change."""
+        key = json.dumps({n: [c.enforcement_level, c.properties] for n, c in sorted(given.items())}, sort_keys=True,
+                         default=str)
+        if key not in self._reconciled:
+            info = self.info()
+            self._reconciled[key] = reconcile(info.name, info.version, [p.schema() for p in info.policies],
+                                              info.initial_config, given)
+        return copy.deepcopy(self._reconciled[key])
 
     def configure(self, config: dict[str, PolicyConfig]) -> None:
         request = analyzer_pb2.ConfigureAnalyzerRequest()

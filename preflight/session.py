@@ -18,7 +18,7 @@ import grpc
 
 from .analyzer import PackRun, PolicyPack, ResourceAnalysis
 from .capture import Capture, Mode, ResourceRecord
-from .policy_config import PolicyConfig, reconcile
+from .policy_config import PolicyConfig
 
 
 @dataclass(frozen=True)
@@ -49,8 +49,7 @@ class PackSession:
                                       dict(context.config), context.secret_keys,
                                       {"pulumi:project": context.project, "pulumi:runtime": "python"})
             self.info = self.pack.info()
-            self.config = reconcile(self.info.name, self.info.version, [p.schema() for p in self.info.policies],
-                                    self.info.initial_config, self.given)
+            self.config = self.pack.reconciled(self.given)
             self.pack.configure(self.config)
         except grpc.RpcError as err:
             raise self.pack.failure(err, "start-up") from None

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
+import sys
 import tomllib
 import venv
+from importlib import metadata
 from pathlib import Path
 
 import yaml
@@ -67,10 +70,37 @@ def test_the_installed_package_holds_every_module_and_the_sarif_schema(installed
     assert re.search(r"^License-Expression: MIT$", (dist / "METADATA").read_text(), re.M)
 
 
+def test_every_module_the_package_imports_comes_from_a_declared_dependency():
+    # What `pip install .` must bring besides the package itself; the fresh-virtualenv test below takes its
+    # dependencies from this environment, so a missing declaration is caught here instead.
+    normal = lambda name: name.lower().replace("_", "-")  # noqa: E731 distribution names, as pip compares them
+    declared = {normal(Requirement(d).name) for d in PYPROJECT["project"]["dependencies"]} | {
+        normal(Requirement(d).name) for extra in PYPROJECT["project"]["optional-dependencies"].values() for d in extra}
+    providers = {module: {normal(d) for d in dists} for module, dists in metadata.packages_distributions().items()}
+    own = {"components", "preflight", "policies", "soc2_policies", "soc2_components"}
+    imported = set()
+    for source in ("components", "preflight", "policies/soc2_policies"):
+        for path in (REPO / source).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.Import):
+                    imported |= {alias.name.split(".")[0] for alias in node.names}
+                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                    imported.add(node.module.split(".")[0])
+    third_party = {m for m in imported - own - set(sys.stdlib_module_names) if m in providers}
+    assert third_party, "the scan found the package's imports"
+    undeclared = sorted(f"{m} ({', '.join(sorted(providers[m]))})" for m in third_party if not providers[m] & declared)
+    assert undeclared == []
+
+
 def test_pip_install_in_a_fresh_virtualenv_gives_a_working_preflight_command(toolkit_source, tmp_path):
+    # pip installs the package itself (its files, its console script); its dependencies, which the test above
+    # holds against pyproject.toml, come from this environment instead of being downloaded and unpacked again.
     environment = tmp_path / "venv"
     venv.create(environment, with_pip=True)
-    install = subprocess.run([str(environment / "bin" / "pip"), "install", "--quiet", str(toolkit_source)],
+    site = next((environment / "lib").glob("python*/site-packages"))
+    (site / "dependencies.pth").write_text(next(p for p in map(Path, sys.path) if p.name == "site-packages").as_posix())
+    install = subprocess.run([str(environment / "bin" / "pip"), "install", "--quiet", "--no-deps",
+                              str(toolkit_source)],
                              capture_output=True, text=True, timeout=900)
     assert install.returncode == 0, install.stderr[-3000:]
     command = environment / "bin" / "preflight"
