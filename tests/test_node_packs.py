@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -74,3 +75,20 @@ def test_a_pack_runtime_preflight_cannot_start_exits_2_naming_it(tmp_path, stray
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.strip() == (f"preflight: {tmp_path / 'PulumiPolicy.yaml'}: runtime 'go' is not one "
                                      "preflight starts; allowed: python, nodejs")
+
+
+def test_awsguard_from_npm_and_ours_run_side_by_side_offline_on_both_stacks(node_packs, strays):
+    result = run_cli("check", "--all-stacks", "--policy-pack", "policies", "--policy-pack",
+                     str(node_packs / "awsguard"), "--json", env=strays.env(), timeout=900)
+    assert result.returncode == 0, result.stderr[-3000:]
+    data = json.loads(result.stdout)
+    assert [s["stack"] for s in data["stacks"]] == ["dev", "prod"]
+    for stack in data["stacks"]:
+        assert {p["name"]: (p["version"], p["policies"]) for p in stack["packs"]}["pulumi-awsguard"] == ("0.3.1", 26)
+        theirs = {(f["policy"], f["resourceName"]) for f in stack["findings"] if f["pack"] == "pulumi-awsguard"}
+        assert all(f["packVersion"] == "0.3.1" for f in stack["findings"] if f["pack"] == "pulumi-awsguard")
+        # AWSGuard reads logging from the bucket's own inputs; the baseline configures it as its own resource.
+        assert ("s3-bucket-logging-enabled", f"soc2-{stack['stack']}-data-bucket") in theirs
+        assert stack["coverage"]["opaquePacks"] == ["pulumi-awsguard@v0.3.1"]  # it names no types it examines
+    dev, prod = ({f["policy"] for f in s["findings"] if f["pack"] == "pulumi-awsguard"} for s in data["stacks"])
+    assert "rds-instance-multi-az-enabled" in dev - prod  # prod's database is Multi-AZ
