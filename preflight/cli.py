@@ -36,6 +36,7 @@ from .results import CheckResult
 from .sarif import render_sarif
 from .stacks import check_stacks, stack_names
 from .state import analyze_state
+from .watch import Watch
 from .writing import check_output_file, write_directory, write_file
 
 EXIT_CODES = """exit codes:
@@ -112,6 +113,8 @@ def parser() -> argparse.ArgumentParser:
                               epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     _program(run)
     _report(run)
+    run.add_argument("--watch", action="store_true",
+                     help="stay running: a new verdict whenever the program, a stack file or a policy changes")
     bundle = commands.add_parser("evidence", help="write the SOC 2 evidence bundle for a stack",
                                  epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     _program(bundle)
@@ -171,9 +174,17 @@ def _results(args: argparse.Namespace, names: list[str]) -> list[CheckResult]:
     """Each stack's verdict, compared with the baseline when one is given (a file is read first, a ref checked
     first)."""
     options = _options(args)
-    baseline: Baseline | None = from_file(args.baseline) if args.baseline else \
-        from_ref(args.baseline_ref, options, names) if args.baseline_ref else None
-    results = check_stacks(options, names)
+    baseline = _baseline(args, options, names)
+    return _compared(check_stacks(options, names), baseline, args)
+
+
+def _baseline(args: argparse.Namespace, options: CheckOptions, names: list[str]) -> Baseline | None:
+    if args.baseline:
+        return from_file(args.baseline)
+    return from_ref(args.baseline_ref, options, names) if args.baseline_ref else None
+
+
+def _compared(results: list[CheckResult], baseline: Baseline | None, args: argparse.Namespace) -> list[CheckResult]:
     if baseline is not None:
         apply_baseline(results, baseline)
     for result in results:
@@ -190,6 +201,10 @@ def _check(args: argparse.Namespace) -> int:
     if args.output:
         check_output_file(args.output)
     names = _stacks(args)
+    if args.watch:
+        baseline = _baseline(args, _options(args), names)
+        Watch(_options(args), names, lambda results: _emit(results, args),
+              lambda results: _compared(results, baseline, args)).run_forever()
     return _emit(_results(args, names), args)
 
 
