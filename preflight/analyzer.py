@@ -1,8 +1,8 @@
 """A policy pack, launched and spoken to the way the Pulumi CLI does it.
 
-The pack runs `pulumi.policy` as `python -u -m pulumi.policy <engine address> .` would, in its own
-directory (see processes.launch_module), prints its port on the first line of stdout, and serves
-the Analyzer gRPC service. The process is shut
+The pack starts as the CLI starts a pack of its runtime (pack_runtime.py: `python -u -m pulumi.policy
+<engine address> .`, or Node's `run-policy-pack`), in its own directory, prints its port on the first
+line of stdout, and serves the Analyzer gRPC service. The process is shut
 down on every path out of `PolicyPack`, errors included, runs in its own process group (stopped
 whole), and dies with preflight. Start-up and every call have the check's timeout as deadline.
 """
@@ -13,7 +13,6 @@ import copy
 import json
 import os
 import subprocess
-import sys
 import threading
 import time
 from collections import deque
@@ -24,7 +23,6 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import grpc
-import yaml
 from google.protobuf import empty_pb2, json_format
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc, engine_pb2_grpc
 from soc2_policies.conventions import TYPE_TAG
@@ -33,7 +31,8 @@ from . import properties as props
 from .capture import ResourceRecord
 from .deadline import DEFAULT_TIMEOUT_SECONDS, TimedOut, timed_out
 from .policy_config import PolicyConfig, PolicySchema, reconcile
-from .processes import launch_module, stop_popen
+from .pack_runtime import check_installed, pack_command, pack_environment, read_manifest
+from .processes import stop_popen
 from .project import PreflightInputError
 
 LEVEL_NAMES = {analyzer_pb2.ADVISORY: "advisory", analyzer_pb2.MANDATORY: "mandatory",
@@ -199,7 +198,9 @@ class PolicyPack:
         self.directory = Path(directory).resolve()
         if not (self.directory / "PulumiPolicy.yaml").is_file():
             raise PreflightInputError(f"{directory}: no PulumiPolicy.yaml; --policy-pack must point at a policy pack")
-        self.env = env or {}
+        self.runtime = read_manifest(self.directory)
+        check_installed(self.directory, self.runtime)  # before anything starts: exit 2 with the install command
+        self.env = pack_environment(self.runtime, env or {})
         self.timeout = timeout
         """Seconds the pack has to start, and to answer each call."""
         self.process: subprocess.Popen[bytes] | None = None
@@ -230,7 +231,7 @@ class PolicyPack:
         env = {**os.environ, **self.env, "PYTHONUNBUFFERED": "1"}
         self.started_at = time.perf_counter()
         self.process = subprocess.Popen(  # its own session: a process group of its own, stopped whole
-            launch_module(self._python(), "pulumi.policy", f"127.0.0.1:{engine_port}", "."),
+            pack_command(self.directory, self.runtime, f"127.0.0.1:{engine_port}"),
             cwd=self.directory, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             start_new_session=True)
         self._stderr_reader = threading.Thread(target=self._drain_stderr, daemon=True)
@@ -338,7 +339,7 @@ class PolicyPack:
         initial = {name: PolicyConfig(LEVEL_NAMES.get(c.enforcementLevel) if c.enforcementLevel else None,
                                       json_format.MessageToDict(c.properties) or None)
                    for name, c in info.initialConfig.items()}
-        version = self._declared_version() or info.version
+        version = self.runtime.version or info.version
         return PackInfo(info.name, version, self.directory, info.displayName, info.description, policies,
                         initial, plugin.version)
 
@@ -358,6 +359,7 @@ class PolicyPack:
         for name, value in config.items():
             entry = request.policyConfig[name]
             entry.enforcementLevel = LEVEL_VALUES[value.enforcement_level or "advisory"]
+            entry.properties.SetInParent()  # always sent, as the CLI does: the Node.js SDK reads it unchecked
             if value.properties:
                 entry.properties.update(value.properties)
         self.stub.Configure(request, timeout=self.timeout)
@@ -388,26 +390,6 @@ class PolicyPack:
         where = "" if during.rsplit(" ", 1)[-1] in detail else f" during {during}"
         return PackStartError(f"policy pack {self.directory.name} failed{where}: {detail}{ended}\n"
                               f"{self._stderr_tail()}".rstrip())
-
-    def _python(self) -> str:
-        options = (self._manifest().get("runtime") or {})
-        venv = options.get("options", {}).get("virtualenv") if isinstance(options, dict) else None
-        if venv:
-            candidate = (self.directory / venv / "bin" / "python")
-            if candidate.exists():
-                return str(candidate)
-        return sys.executable
-
-    def _manifest(self) -> dict[str, Any]:
-        try:
-            data = yaml.safe_load((self.directory / "PulumiPolicy.yaml").read_text())
-        except yaml.YAMLError:
-            return {}
-        return data if isinstance(data, dict) else {}
-
-    def _declared_version(self) -> str:
-        version = self._manifest().get("version")
-        return str(version) if version else ""
 
     def _drain_stderr(self) -> None:
         assert self.process is not None and self.process.stderr is not None

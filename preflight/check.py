@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Callable, Protocol
 
 from .analyzer import PackRun, PolicyPack
 from .capture import Capture, Mode, OnRecord, ResourceRecord
@@ -67,9 +67,12 @@ def installed_pack() -> Path:
     return directory
 
 
-def check(options: CheckOptions) -> CheckResult:
+def check(options: CheckOptions, before_fork: Callable[[], object] | None = None,
+          running_packs: list[PolicyPack] | None = None) -> CheckResult:
     """Raises PreflightInputError (bad input, pack failure, timeout), ProgramError (the program raised or
-    ended the interpreter) or InternalError. The program runs in a child process (see isolated.py)."""
+    ended the interpreter) or InternalError. The program runs in a child process (see isolated.py);
+    `before_fork` (warming the parent's imports, see warm.py) runs while the packs boot; `running_packs`
+    (watch.py) are packs already started for this stack, configured again and left running."""
     project = load_project(options.program)
     stack_config = with_overrides(project, load_stack_config(project, options.stack), options.overrides)
     context = StackContext(project.name, options.stack, options.mode, stack_config.values, stack_config.secret_keys)
@@ -77,7 +80,7 @@ def check(options: CheckOptions) -> CheckResult:
                               stack_config.secret_keys, options.mode, timeout=options.timeout)
     result = run_packs(options.packs or default_packs(project.directory), options.pack_configs,
                        pack_environment(project.name, stack_config.stack, stack_config.values, options.mode),
-                       program, context, options.timeout)
+                       program, context, options.timeout, before_fork, running_packs)
     result.add_stack_config(stack_config)
     result.require_coverage = options.require_coverage
     return result
@@ -107,6 +110,19 @@ class Source(Protocol):
     def capture(self, on_record: OnRecord | None = None) -> Capture: ...
 
 
+class _Kept:
+    """A pack already running, entered without starting it and left running."""
+
+    def __init__(self, pack: PolicyPack):
+        self.pack = pack
+
+    def __enter__(self) -> PolicyPack:
+        return self.pack
+
+    def __exit__(self, *_: Any) -> None:
+        return None
+
+
 class Finished:
     """A capture already made."""
 
@@ -123,24 +139,33 @@ class Finished:
         return self._capture
 
 
-def run_packs(packs: list[Path], pack_configs: list[Path], env: dict[str, str], source: Source,
-              context: StackContext | None = None, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> CheckResult:
+def run_packs(packs: list[Path], pack_configs: list[Path | None], env: dict[str, str], source: Source,
+              context: StackContext | None = None, timeout: float = DEFAULT_TIMEOUT_SECONDS,
+              before_fork: Callable[[], object] | None = None,
+              running_packs: list[PolicyPack] | None = None) -> CheckResult:
     """Starts producing the resources, starts every pack meanwhile, and has each pack judge them.
 
     The source starts first: a program's child must be forked before any gRPC channel or server exists
     here. With the stack's `context` known in advance, each pack is configured while the program runs
     and analyzes resources as they are registered. Without it (a state export), packs judge the
-    finished capture.
+    finished capture. With `before_fork`, the packs start first and boot while it runs, then the source
+    starts (forking after gRPC was used is safe: see child.py). A `None` config is no config for that pack.
     """
     if len(pack_configs) > len(packs):
         raise PreflightInputError("more --policy-pack-config files than policy packs; "
                                   "the Nth config file applies to the Nth --policy-pack")
-    given = [load_config_file(p) for p in pack_configs]
+    given = [load_config_file(p) if p is not None else {} for p in pack_configs]
     given += [{} for _ in range(len(packs) - len(given))]
-    pending = [PolicyPack(p, env, timeout) for p in packs]  # a bad pack path is refused before anything starts
+    pending: list[Any] = [_Kept(p) for p in running_packs] if running_packs is not None else \
+        [PolicyPack(p, env, timeout) for p in packs]  # a bad pack path is refused before anything starts
     with ExitStack() as streaming, ExitStack() as running:  # on error, packs stop before their threads are joined
-        produce = running.enter_context(source).capture
-        started = [running.enter_context(pack) for pack in pending]  # they boot while resources are produced
+        if before_fork is not None:
+            started = [running.enter_context(pack) for pack in pending]
+            before_fork()
+            produce = running.enter_context(source).capture
+        else:
+            produce = running.enter_context(source).capture
+            started = [running.enter_context(pack) for pack in pending]  # they boot while resources are produced
         if context is None:
             capture = produce(None)
             sessions = [PackSession(pack, settings, StackContext(capture.project, capture.stack, capture.mode, {},

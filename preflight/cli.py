@@ -1,6 +1,7 @@
 """preflight: check a Pulumi Python program against CrossGuard policy packs, offline.
 
-    python -m preflight check --stack dev [--program DIR] [--policy-pack DIR] [--format F --output PATH]
+    python -m preflight check --stack dev [--stack prod | --all-stacks] [--program DIR] [--policy-pack DIR]
+                              [--baseline FILE | --baseline-ref GITREF] [--fail-on new] [--format F --output PATH]
     python -m preflight evidence --stack prod --out DIR [--since GITREF]
     python -m preflight analyze-state export.json
 
@@ -20,18 +21,23 @@ from typing import Callable, NoReturn
 from .capture import ProgramError
 from .check import CheckOptions, check
 from .deadline import DEFAULT_TIMEOUT_SECONDS, parse_timeout
-from .evidence import EvidenceOptions, evidence
+from .baseline import Baseline, apply as apply_baseline, from_file, from_ref
+from .evidence import EvidenceOptions, prepare, stack_files, stacks_files
 from .failure import InternalError
 from .interrupt import Interrupted, stop_signals_raise
 from .junit import render_junit
-from .project import PreflightInputError
+from .project import PreflightInputError, load_project
 from .report_document import render_html, render_markdown
 from .report_json import render_json
 from .report_text import render_text, summary_line
+from .report_stacks import RENDERERS as STACKS_RENDERERS
+from .report_stacks import combined_line
 from .results import CheckResult
 from .sarif import render_sarif
+from .stacks import check_stacks, stack_names
 from .state import analyze_state
-from .writing import check_output_file, write_file
+from .watch import Watch
+from .writing import check_output_file, write_directory, write_file
 
 EXIT_CODES = """exit codes:
   0    no mandatory violation
@@ -66,11 +72,24 @@ def _timeout(text: str) -> float:
 
 
 def _program(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--stack", required=True, help="stack name; reads <stackConfigDir>/Pulumi.<stack>.yaml")
+    parser.add_argument("--stack", dest="stacks", action="append", default=[], metavar="STACK",
+                        help="stack name; reads <stackConfigDir>/Pulumi.<stack>.yaml; repeatable")
+    parser.add_argument("--all-stacks", action="store_true", help="check every stack file of the program")
     parser.add_argument("--program", type=Path, default=Path("."), help="Pulumi Python project directory (default .)")
     parser.add_argument("--mode", choices=("preview", "resolved"), default="preview",
                         help="preview: computed outputs unknown (default); resolved: synthesize ids and ARNs")
     _packs(parser)
+    _delta(parser)
+
+
+def _delta(parser: argparse.ArgumentParser) -> None:
+    given = parser.add_mutually_exclusive_group()
+    given.add_argument("--baseline", type=Path, metavar="FILE",
+                       help="compare with a previous `preflight check --json` report: new findings lead")
+    given.add_argument("--baseline-ref", metavar="GITREF",
+                       help="compare with this commit, branch or tag, checked first in a temporary git worktree")
+    parser.add_argument("--fail-on", choices=("any", "new"), default="any",
+                        help="any: any mandatory violation fails (default); new: only those the baseline lacks")
 
 
 def _report(parser: argparse.ArgumentParser) -> None:
@@ -94,6 +113,8 @@ def parser() -> argparse.ArgumentParser:
                               epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     _program(run)
     _report(run)
+    run.add_argument("--watch", action="store_true",
+                     help="stay running: a new verdict whenever the program, a stack file or a policy changes")
     bundle = commands.add_parser("evidence", help="write the SOC 2 evidence bundle for a stack",
                                  epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     _program(bundle)
@@ -138,14 +159,53 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _options(args: argparse.Namespace) -> CheckOptions:
-    return CheckOptions(args.program, args.stack, args.packs, args.pack_configs, args.mode, args.timeout,
-                        args.require_coverage)
+    return CheckOptions(args.program, args.stacks[0] if args.stacks else "", args.packs, args.pack_configs,
+                        args.mode, args.timeout, args.require_coverage)
+
+
+def _stacks(args: argparse.Namespace) -> list[str]:
+    """The stacks to check; refuses --fail-on new without a baseline, before anything runs."""
+    if args.fail_on == "new" and not (args.baseline or args.baseline_ref):
+        raise PreflightInputError("--fail-on new needs a baseline: --baseline FILE or --baseline-ref GITREF")
+    return stack_names(load_project(args.program), args.stacks, args.all_stacks)
+
+
+def _results(args: argparse.Namespace, names: list[str]) -> list[CheckResult]:
+    """Each stack's verdict, compared with the baseline when one is given (a file is read first, a ref checked
+    first)."""
+    options = _options(args)
+    baseline = _baseline(args, options, names)
+    return _compared(check_stacks(options, names), baseline, args)
+
+
+def _baseline(args: argparse.Namespace, options: CheckOptions, names: list[str]) -> Baseline | None:
+    if args.baseline:
+        return from_file(args.baseline)
+    return from_ref(args.baseline_ref, options, names) if args.baseline_ref else None
+
+
+def _compared(results: list[CheckResult], baseline: Baseline | None, args: argparse.Namespace) -> list[CheckResult]:
+    if baseline is not None:
+        apply_baseline(results, baseline)
+    for result in results:
+        result.fail_on_new = args.fail_on == "new"
+    return results
+
+
+def _several(args: argparse.Namespace, results: list[CheckResult]) -> bool:
+    """Reports take the several-stacks shape with --all-stacks or two stacks or more; one --stack keeps its own."""
+    return getattr(args, "all_stacks", False) or len(results) > 1
 
 
 def _check(args: argparse.Namespace) -> int:
     if args.output:
         check_output_file(args.output)
-    return _emit(check(_options(args)), args)
+    names = _stacks(args)
+    if args.watch:
+        baseline = _baseline(args, _options(args), names)
+        Watch(_options(args), names, lambda results: _emit(results, args),
+              lambda results: _compared(results, baseline, args)).run_forever()
+    return _emit(_results(args, names), args)
 
 
 def _analyze_state(args: argparse.Namespace) -> int:
@@ -157,20 +217,28 @@ def _analyze_state(args: argparse.Namespace) -> int:
 
 
 def _evidence(args: argparse.Namespace) -> int:
-    options = _options(args)
-    result, files = evidence(EvidenceOptions(args.out, options, args.roster, args.since))
-    print(f"{summary_line(result)}\nwrote {len(files)} files to {args.out}", file=sys.stderr)
-    return result.exit_code
+    names = _stacks(args)
+    options = EvidenceOptions(args.out, _options(args), args.roster, args.since)
+    rosters = prepare(options, names)
+    results = _results(args, names)
+    several = _several(args, results)
+    files = stacks_files(results, options, rosters) if several else stack_files(results[0], options, rosters[names[0]])
+    write_directory(args.out, files)
+    summary = combined_line(results) if several else summary_line(results[0])
+    print(f"{summary}\nwrote {len(files)} files to {args.out}", file=sys.stderr)
+    return max(r.exit_code for r in results)
 
 
-def _emit(result: CheckResult, args: argparse.Namespace) -> int:
-    report = RENDERERS[args.format](result)
+def _emit(results: CheckResult | list[CheckResult], args: argparse.Namespace) -> int:
+    results = results if isinstance(results, list) else [results]
+    several = _several(args, results)
+    report = STACKS_RENDERERS[args.format](results) if several else RENDERERS[args.format](results[0])
     if args.output:
         write_file(args.output, report)
-        print(summary_line(result), file=sys.stderr)
+        print(combined_line(results) if several else summary_line(results[0]), file=sys.stderr)
     else:
         sys.stdout.write(report)
-    return result.exit_code
+    return max(r.exit_code for r in results)
 
 
 def run() -> None:

@@ -42,19 +42,60 @@ class EvidenceOptions:
     since: str | None = None
 
 
+Roster = tuple[Path, list[dict]]
+
+
 def evidence(options: EvidenceOptions) -> tuple[CheckResult, dict[str, str]]:
     """Runs the check and writes the bundle; returns the verdict and what was written."""
-    check_output_directory(options.out)
-    project = load_project(options.check.program)
-    roster_file = roster_path(project, load_stack_config(project, options.check.stack), options.roster)
-    roster = read_roster(decode(roster_file.read_bytes(), str(roster_file)), str(roster_file)) \
-        if roster_file.is_file() else []
+    roster = prepare(options, [options.check.stack])[options.check.stack]
     result = check(options.check)
-    files = bundle(result, roster, roster_change(roster, roster_file, options.since) if options.since else None)
-    files["README.md"] = index(result, files, options.check.program, roster_file if roster else None)
-    files = {name: result.redactor.text(text) for name, text in files.items()}  # whatever a document quoted
+    files = stack_files(result, options, roster)
     write_directory(options.out, files)
     return result, files
+
+
+def prepare(options: EvidenceOptions, stacks: list[str]) -> dict[str, Roster]:
+    """Refuses a bad output directory or roster before anything runs; returns each stack's roster."""
+    check_output_directory(options.out)
+    project = load_project(options.check.program)
+    rosters = {}
+    for stack in stacks:
+        roster_file = roster_path(project, load_stack_config(project, stack), options.roster)
+        rosters[stack] = (roster_file, read_roster(decode(roster_file.read_bytes(), str(roster_file)), str(roster_file))
+                          if roster_file.is_file() else [])
+    return rosters
+
+
+def stack_files(result: CheckResult, options: EvidenceOptions, roster: Roster) -> dict[str, str]:
+    """One stack's bundle, redacted."""
+    roster_file, people = roster
+    files = bundle(result, people, roster_change(people, roster_file, options.since) if options.since else None)
+    files["README.md"] = index(result, files, options.check.program, roster_file if people else None)
+    return {name: result.redactor.text(text) for name, text in files.items()}  # whatever a document quoted
+
+
+def stacks_files(results: list[CheckResult], options: EvidenceOptions, rosters: dict[str, Roster]) -> dict[str, str]:
+    """One bundle per stack, in a directory named after it, and an index of them."""
+    files: dict[str, str] = {}
+    for result in results:
+        stack = result.capture.stack
+        files.update({f"{stack}/{name}": text for name, text in stack_files(result, options, rosters[stack]).items()})
+    files["README.md"] = stacks_index(results, options.check.program)
+    return files
+
+
+def stacks_index(results: list[CheckResult], program: Path) -> str:
+    worst = max(r.exit_code for r in results)
+    doc = Document(f"SOC 2 evidence: {results[0].capture.project}, {len(results)} stacks: "
+                   f"{'FAIL' if worst else 'PASS'}")
+    doc.paragraph(f"Commit {_commit(program)}, generated "
+                  f"{dt.datetime.now(dt.timezone.utc).strftime('%Y-%m-%d %H:%M:%S UTC')}. Each stack's bundle is in "
+                  "its own directory; its README.md lists what the bundle holds.")
+    doc.table(["Stack", "Verdict", "Mandatory", "Advisory", "Waived", "Not evaluated offline", "Resources", "Bundle"],
+              [[f"`{r.capture.stack}`", "FAIL" if r.exit_code else "PASS", *(str(r.counts()[k]) for k in (
+                  "mandatory", "advisory", "waived", "notEvaluated", "resourcesChecked")),
+                f"[{r.capture.stack}/README.md]({r.capture.stack}/README.md)"] for r in results])
+    return doc.markdown()
 
 
 def bundle(result: CheckResult, roster: list[dict], change: object) -> dict[str, str]:

@@ -46,7 +46,10 @@ def render_junit(result: CheckResult) -> str:
                     case.set("file", record.source.file)
                     case.set("line", str(record.source.line))
                 counts["tests"] += 1
-                outcome = _outcome(case, findings.get((policy.name, urn), []), not_applicable.get((policy.name, urn)))
+                found = findings.get((policy.name, urn), [])
+                outcome = _outcome(case, found, not_applicable.get((policy.name, urn)))
+                if result.delta is not None and found:
+                    _baseline_state(case, any(result.delta.is_new(f) for f in found))
                 if outcome:
                     counts[outcome] += 1
         for key, value in counts.items():
@@ -57,6 +60,13 @@ def render_junit(result: CheckResult) -> str:
         suites.set(key, str(value + coverage[key]))
     ElementTree.indent(suites)
     return result.redactor.text(ElementTree.tostring(suites, encoding="unicode", xml_declaration=True) + "\n")
+
+
+def _baseline_state(case: ElementTree.Element, new: bool) -> None:
+    """Whether the baseline (--baseline, --baseline-ref) had this testcase's findings, as a testcase property."""
+    properties = ElementTree.Element("properties")
+    ElementTree.SubElement(properties, "property", name="baselineState", value="new" if new else "unchanged")
+    case.insert(0, properties)
 
 
 def _coverage_suite(suites: ElementTree.Element, result: CheckResult) -> dict[str, int]:

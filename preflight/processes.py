@@ -49,9 +49,26 @@ runpy.run_module(module, run_name="__main__", alter_sys=True)
 """ % PR_SET_PDEATHSIG
 
 
+_EXEC_LAUNCHER = """\
+import ctypes, ctypes.util, os, signal, sys
+parent, program = int(sys.argv.pop(1)), sys.argv[1]
+if sys.platform == "linux":
+    ctypes.CDLL(ctypes.util.find_library("c") or None).prctl(%d, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        sys.exit("preflight ended before this process started")
+os.execv(program, sys.argv[1:])
+""" % PR_SET_PDEATHSIG
+
+
 def launch_module(python: str, module: str, *args: str) -> list[str]:
     """The command line of `python -u -m module args...`, run so that it dies with this process (see above)."""
     return [python, "-u", "-c", _LAUNCHER, str(os.getpid()), module, *args]
+
+
+def launch_executable(program: str, *args: str) -> list[str]:
+    """The command line of `program args...` (a Node.js pack's `node`), exec'd once the kernel is asked to kill
+    it with this process: the request survives exec."""
+    return [sys.executable, "-I", "-S", "-c", _EXEC_LAUNCHER, str(os.getpid()), program, *args]
 
 
 def kill_group(pid: int, signum: int = signal.SIGKILL) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .document import Document
-from .results import CheckResult
+from .results import CheckResult, Finding
 from .report_text import summary_line
 
 
@@ -16,6 +16,7 @@ def check_document(result: CheckResult) -> Document:
                "Packs"],
               [[str(counts[k]) for k in ("mandatory", "advisory", "waived", "notEvaluated", "resourcesChecked",
                                           "notExaminedResources", "policies", "packs")]])
+    delta_section(doc, result)
     doc.heading(2, "Policy packs")
     doc.table(["Pack", "Version", "Policies", "Disabled by config", "Not applicable"],
               [[f"`{r.info.name}`", r.info.version, str(len(r.info.policies)),
@@ -28,13 +29,39 @@ def check_document(result: CheckResult) -> Document:
     coverage_section(doc, result)
     for kind, title in (("violation", "Violations"), ("waived", "Waived findings"),
                         ("not-evaluated", "Not evaluated offline")):
-        rows = [[f.enforcement_level if kind == "violation" else kind, f.severity, f"`{f.policy}`",
-                 f"`{f.resource_type}` {f.resource_name}" if f.urn else "(stack)",
-                 f"`{f.source}`" if f.source else "", f.detail] for f in result.findings if f.kind == kind]
+        rows = [_row(f) for f in result.findings if f.kind == kind]
         if rows:
             doc.heading(2, f"{title} ({len(rows)})")
-            doc.table(["Level", "Severity", "Policy", "Resource", "Source", "Message"], rows)
+            doc.table(FINDING_COLUMNS, rows)
     return doc
+
+
+FINDING_COLUMNS = ["Level", "Severity", "Policy", "Pack", "Resource", "Source", "Message"]
+
+
+def _row(f: Finding) -> list[str]:
+    return [f.enforcement_level if f.kind == "violation" else f.kind, f.severity, f"`{f.policy}`",
+            f"`{f.pack}` v{f.pack_version}", f"`{f.resource_type}` {f.resource_name}" if f.urn else "(stack)",
+            f"`{f.source}`" if f.source else "", f.detail]
+
+
+def delta_section(doc: Document, result: CheckResult) -> None:
+    """What the change introduces leads: its new findings, then the baseline's findings it fixed."""
+    delta = result.delta
+    if delta is None:
+        return
+    doc.heading(2, f"New since {delta.baseline} ({len(delta.new)})")
+    if delta.new:
+        doc.table(FINDING_COLUMNS, [_row(f) for f in delta.new])
+    else:
+        doc.paragraph("No finding that the baseline does not have.")
+    if delta.fixed:
+        doc.heading(2, f"Fixed since {delta.baseline} ({len(delta.fixed)})")
+        doc.table(["Policy", "Pack", "Resource", "Message"],
+                  [[f"`{f['policy']}`", f"`{f.get('pack', '')}` v{f.get('packVersion', '')}",
+                    f"`{f.get('resourceType', '')}` {f.get('resourceName', '')}" if f["urn"] else "(stack)",
+                    f["message"]] for f in delta.fixed])
+    doc.paragraph(f"{delta.unchanged} findings unchanged since {delta.baseline}.")
 
 
 def coverage_section(doc: Document, result: CheckResult) -> None:

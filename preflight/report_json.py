@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .results import CheckResult
+from .results import CheckResult, Finding
 
 SCHEMA_VERSION = 1
 
@@ -23,15 +23,25 @@ def report_data(result: CheckResult, include_resources: bool = False) -> dict[st
         "timings": result.timings,
         "packs": [{"name": r.info.name, "version": r.info.version, "directory": str(r.info.directory),
                    "policies": len(r.info.policies), "notApplicable": len(r.not_applicable)} for r in result.packs],
-        "findings": [f.to_json() for f in result.findings],
+        "findings": [_finding(f, result) for f in result.findings],
         "coverage": {"notExamined": [{"type": u.type, "count": u.count} for u in result.coverage.unexamined],
                      "opaquePacks": list(result.coverage.opaque_packs), "required": result.require_coverage},
         "diagnostics": [{"severity": d.severity, "message": d.message, "urn": d.urn} for d in capture.diagnostics],
         "stackOutputs": result.redactor.properties(capture.stack_outputs),
     }
+    if result.delta is not None:
+        data["delta"] = result.delta.to_json()
+        data["failOn"] = "new" if result.fail_on_new else "any"
     data = result.redactor.strings(data)
     if include_resources:
         data["resources"] = [_resource(r.to_json(), result) for r in capture.records]
+    return data
+
+
+def _finding(finding: Finding, result: CheckResult) -> dict[str, Any]:
+    data = finding.to_json()
+    if result.delta is not None:
+        data["baselineState"] = "new" if result.delta.is_new(finding) else "unchanged"
     return data
 
 

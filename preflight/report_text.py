@@ -24,6 +24,7 @@ def render_text(result: CheckResult) -> str:
         if run.disabled:
             lines.append(f"       disabled by config: {', '.join(run.disabled)}")
     lines.append("")
+    lines.extend(delta_lines(result))
     if result.findings:
         lines.append("Policy violations:")
         for urn, group in groupby(result.findings, key=lambda f: f.urn):
@@ -42,9 +43,29 @@ def summary_line(result: CheckResult) -> str:
     c = result.counts()
     verdict = "FAIL" if result.exit_code else "PASS"
     required = " (--require-coverage)" if result.uncovered else ""
+    delta = result.delta
+    since = "" if delta is None else (f"; {len(delta.new)} new ({sum(1 for f in delta.new if f.blocking)} mandatory), "
+                                      f"{len(delta.fixed)} fixed, {delta.unchanged} unchanged since {delta.baseline}"
+                                      + (" (--fail-on new)" if result.fail_on_new else ""))
     return (f"{verdict}: {c['mandatory']} mandatory, {c['advisory']} advisory, {c['waived']} waived, "
             f"{c['notEvaluated']} not evaluated offline; {c['resourcesChecked']} resources checked; "
-            f"{result.coverage.summary()}{required}")
+            f"{result.coverage.summary()}{required}{since}")
+
+
+def delta_lines(result: CheckResult) -> list[str]:
+    """What the change introduces, first: the new findings in full, then what it fixed."""
+    delta = result.delta
+    if delta is None:
+        return []
+    lines = [f"New since {delta.baseline} ({len(delta.new)}):" + ("" if delta.new else " none"), ""]
+    for urn, group in groupby(sorted(delta.new, key=lambda f: f.urn), key=lambda f: f.urn):
+        lines.extend(_resource_block(urn, list(group)))
+    if delta.fixed:
+        lines.append(f"Fixed since {delta.baseline} ({len(delta.fixed)}):")
+        lines.extend(f"    {f['policy']}  {f.get('resourceType') or '(stack)'}  {f.get('resourceName', '')}".rstrip()
+                     for f in delta.fixed)
+        lines.append("")
+    return lines
 
 
 def coverage_lines(result: CheckResult) -> list[str]:

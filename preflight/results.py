@@ -10,6 +10,7 @@ from soc2_policies.conventions import WAIVED_MARK
 from .analyzer import PackRun, RawDiagnostic
 from .capture import Capture, Diagnostic, SourceLocation
 from .coverage import Coverage, coverage
+from .delta import Delta, fingerprint
 from .project import SECRET_PLACEHOLDER, StackConfig
 from .redaction import Redactor, secret_plaintexts
 
@@ -38,8 +39,13 @@ class Finding:
     def blocking(self) -> bool:
         return self.kind == "violation" and self.enforcement_level == "mandatory"
 
+    @property
+    def fingerprint(self) -> str:
+        """Stable across runs, stacks and source lines, and free of secret values (see delta.py)."""
+        return fingerprint(self.policy, self.urn, self.detail)
+
     def to_json(self) -> dict[str, Any]:
-        return {"policy": self.policy, "pack": self.pack, "packVersion": self.pack_version,
+        return {"fingerprint": self.fingerprint, "policy": self.policy, "pack": self.pack, "packVersion": self.pack_version,
                 "enforcementLevel": self.enforcement_level, "severity": self.severity, "kind": self.kind,
                 "description": self.description, "message": self.detail, "urn": self.urn,
                 "resourceType": self.resource_type, "resourceName": self.resource_name,
@@ -56,6 +62,10 @@ class CheckResult:
     timings: dict[str, float] = field(default_factory=dict)
     require_coverage: bool = False
     """--require-coverage: a type no policy examined fails the check (exit 1) like a mandatory violation."""
+    delta: Delta | None = None
+    """The findings against a baseline (--baseline, --baseline-ref)."""
+    fail_on_new: bool = False
+    """--fail-on new: only mandatory violations the baseline does not have fail the check."""
     redactor: Redactor = field(init=False, repr=False)
     coverage: Coverage = field(init=False, repr=False)
 
@@ -83,13 +93,20 @@ class CheckResult:
         return [f for f in self.findings if f.blocking]
 
     @property
+    def failing(self) -> list[Finding]:
+        """The mandatory violations that fail the check: all of them, or with --fail-on new the new ones."""
+        if self.fail_on_new and self.delta is not None:
+            return [f for f in self.mandatory if self.delta.is_new(f)]
+        return self.mandatory
+
+    @property
     def uncovered(self) -> bool:
         """Whether what no policy examined fails the check (only with --require-coverage)."""
         return self.require_coverage and bool(self.coverage.unexamined)
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.mandatory or self.uncovered else 0
+        return 1 if self.failing or self.uncovered else 0
 
     def counts(self) -> dict[str, int]:
         violations = [f for f in self.findings if f.kind == "violation"]

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .analyzer import PolicyMetadata
+from .delta import FINGERPRINT_KEY, Delta, fingerprint
 from .results import CheckResult, Finding
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -66,17 +67,19 @@ def _location(finding: Finding, program_dir: Path, root: Path, fallback: str) ->
     return location
 
 
-def _result(finding: Finding, rule_index: int, program_dir: Path, root: Path) -> dict[str, Any]:
+def _result(finding: Finding, rule_index: int, program_dir: Path, root: Path, delta: Delta | None) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": finding.policy, "ruleIndex": rule_index,
         "message": {"text": finding.detail or finding.description},
         "locations": [_location(finding, program_dir, root, "Pulumi.yaml")],
         "partialFingerprints": {"preflightPolicyResource/v1": hashlib.sha256(
-            f"{finding.policy}\n{finding.urn}".encode()).hexdigest()},
+            f"{finding.policy}\n{finding.urn}".encode()).hexdigest(), FINGERPRINT_KEY: finding.fingerprint},
         "properties": {"urn": finding.urn, "resourceType": finding.resource_type, "pack": finding.pack,
-                       "enforcementLevel": finding.enforcement_level, "severity": finding.severity,
-                       "findingKind": finding.kind},
+                       "packVersion": finding.pack_version, "enforcementLevel": finding.enforcement_level,
+                       "severity": finding.severity, "findingKind": finding.kind},
     }
+    if delta is not None:
+        result["baselineState"] = "new" if delta.is_new(finding) else "unchanged"
     if finding.kind == "not-evaluated":
         result.update(kind="open", level="none")
     else:
@@ -97,6 +100,19 @@ def _coverage_notes(result: CheckResult) -> list[dict[str, Any]]:
                "message": {"text": f"policy pack {pack} does not say which types its policies examine"}}
               for pack in result.coverage.opaque_packs]
     return notes
+
+
+def _absent(result: CheckResult) -> list[dict[str, Any]]:
+    """The baseline's findings this run no longer reports, as SARIF's `absent` results."""
+    if result.delta is None:
+        return []
+    return [{"ruleId": f["policy"], "kind": "pass", "level": "none", "baselineState": "absent",
+             "message": {"text": f["message"] or f["policy"]},
+             "locations": [{"logicalLocations": [{"fullyQualifiedName": f["urn"], "kind": "resource"}]}] if f["urn"]
+             else [],
+             "partialFingerprints": {FINGERPRINT_KEY: fingerprint(f["policy"], f["urn"], f["message"])},
+             "properties": {"urn": f["urn"], "pack": f.get("pack", ""), "packVersion": f.get("packVersion", "")}}
+            for f in result.delta.fixed]
 
 
 def render_sarif(result: CheckResult) -> str:
@@ -122,8 +138,8 @@ def render_sarif(result: CheckResult) -> str:
                                             "resourcesChecked": len(capture.records), "exitCode": result.exit_code,
                                             "notExaminedResources": result.coverage.resources,
                                             "notExaminedTypes": len(result.coverage.unexamined)}}],
-            "results": [_result(f, index[f.policy], capture.program_dir, root) for f in result.findings
-                        if f.policy in index],
+            "results": [_result(f, index[f.policy], capture.program_dir, root, result.delta) for f in result.findings
+                        if f.policy in index] + _absent(result),
         }],
     }
     return result.redactor.text(json.dumps(document, indent=2) + "\n")

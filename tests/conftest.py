@@ -27,6 +27,7 @@ REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
 COMPONENT_PROGRAM = FIXTURES / "component_program"
 BASIC_PACK = FIXTURES / "packs" / "basic"
+NODE_PACKS = FIXTURES / "node_packs"
 
 
 def run_cli(*args: str, cwd: Path = REPO, timeout: int = 300,
@@ -99,6 +100,21 @@ def basic_pack():
     """The fixture pack, started once and shared (each check re-configures it)."""
     with PolicyPack(BASIC_PACK) as pack:
         yield pack
+
+
+@pytest.fixture(scope="session")
+def node_packs() -> Path:
+    """The Node.js fixture packs with their dependencies, installed by .ci/install-test-deps if they are not yet.
+
+    The lock keeps two test workers from installing at once.
+    """
+    import fcntl
+
+    with open(NODE_PACKS / "package.json") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (NODE_PACKS / "node_modules" / "@pulumi" / "pulumi" / "cmd" / "run-policy-pack").is_dir():
+            subprocess.run([str(REPO / ".ci" / "install-test-deps")], check=True, timeout=900)
+    return NODE_PACKS
 
 
 @pytest.fixture

@@ -111,7 +111,7 @@ def ci_service(tmp_path) -> Path:
     return render_service(tmp_path / "svc")
 
 
-def run_check_step(service: Path, site: Path, tmp_path: Path) -> tuple[str, str]:
+def run_check_step(service: Path, site: Path, tmp_path: Path, **env: str) -> tuple[str, str]:
     """Runs the step's script with bash, `python` being this interpreter with the installed toolkit."""
     shims = tmp_path / "bin"
     shims.mkdir()
@@ -122,7 +122,7 @@ def run_check_step(service: Path, site: Path, tmp_path: Path) -> tuple[str, str]
     output.write_text("")
     summary.unlink(missing_ok=True)
     env = installed_env(site, PATH=f"{shims}{os.pathsep}{os.environ['PATH']}", GITHUB_OUTPUT=str(output),
-                        GITHUB_STEP_SUMMARY=str(summary))
+                        GITHUB_STEP_SUMMARY=str(summary), **env)
     result = subprocess.run(["bash", "-e", "-c", check_script()], cwd=service, env=env, capture_output=True,
                             text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -149,6 +149,24 @@ def test_the_check_step_reports_violations_and_failures_as_the_worst_status(ci_s
     shutil.rmtree(tmp_path / "bin")
     output, _ = run_check_step(ci_service, installed_toolkit, tmp_path)
     assert output == "status=2\n"
+
+
+def test_on_a_pull_request_the_check_step_compares_with_the_base_and_fails_only_on_what_is_new(
+        ci_service, installed_toolkit, tmp_path):
+    """The base branch already has a mandatory violation (dev's config makes Multi-AZ mandatory): it is backlog."""
+    (ci_service / "stacks" / "policy-config.dev.json").write_text(
+        '{"rds-instance-multi-az": {"enforcementLevel": "mandatory", "environments": ["dev"]}}')
+    git = lambda *a: subprocess.run(["git", "-c", "user.email=t@example.com", "-c", "user.name=t", *a],  # noqa: E731
+                                    cwd=ci_service, check=True, capture_output=True)
+    git("init", "-q")
+    git("add", ".")
+    git("commit", "-qm", "base")
+    git("update-ref", "refs/remotes/origin/main", "HEAD")
+    output, summary = run_check_step(ci_service, installed_toolkit, tmp_path, BASE_REF="main")
+    assert output == "status=0\n"
+    assert "## New since origin/main (" in summary and "rds-instance-multi-az" in summary
+    assert "PASS: 1 mandatory" in summary and "(--fail-on new)" in summary  # reported, as backlog
+    assert (ci_service / "preflight-results" / "sarif" / "dev.sarif").is_file()
 
 
 def test_the_jobs_report_the_check_names_branch_protection_requires():

@@ -1,0 +1,103 @@
+"""The provider SDK modules a program names, imported once in preflight so each stack's child starts warm.
+
+A Pulumi program's first run spends most of its time importing the provider SDKs: pulumi-aws loads
+each service module (and its input and output types) on first use, pulumi-datadog loads everything
+on import. Several stacks of one program, and a watch loop, fork each run's child from a parent that
+imported them already; the program's own modules are never imported here, so each run still gets
+them fresh.
+
+Which modules: those the program's own source names, read without running it: `import pulumi_x.y`,
+`from pulumi_x import y`, and `alias.y.Z` where `alias` is an imported provider package, wherever they
+appear (a program that imports a provider only when a setting asks for it gets it imported here
+anyway). A name that is a class or function is read from its module, which loads the module the SDK
+keeps it in.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import os
+import time
+from pathlib import Path
+
+PROVIDER_PREFIX = "pulumi_"
+SKIPPED_DIRECTORIES = {"venv", ".venv", "node_modules", "site-packages", "__pycache__", "tests", "build"}
+
+
+def program_sources(program_dir: Path) -> list[Path]:
+    """The program's own Python files: not its virtualenvs, dependencies, tests or hidden directories."""
+    found = []
+    for folder, directories, files in os.walk(program_dir):
+        directories[:] = sorted(d for d in directories if d not in SKIPPED_DIRECTORIES and not d.startswith("."))
+        found += [Path(folder) / name for name in sorted(files) if name.endswith(".py")]
+    return found
+
+
+def named_modules(source: str) -> set[str]:
+    """Provider modules a source file imports or reaches through an imported provider's attributes."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return set()  # the program's own run reports it
+    aliases: dict[str, str] = {}
+    modules: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith(PROVIDER_PREFIX):
+                    modules.add(alias.name)
+                    aliases[alias.asname or alias.name.split(".")[0]] = alias.name if alias.asname else \
+                        alias.name.split(".")[0]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith(PROVIDER_PREFIX):
+            modules.add(node.module)
+            for alias in node.names:
+                modules.add(f"{node.module}.{alias.name}")
+                aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    for node in ast.walk(tree):
+        chain = _chain(node) if isinstance(node, ast.Attribute) else []
+        if chain and chain[0] in aliases:
+            modules.add(".".join([aliases[chain[0]], *chain[1:]]))
+    return modules
+
+
+def _chain(node: ast.Attribute) -> list[str]:
+    """`aws.s3.BucketV2` as ["aws", "s3", "BucketV2"]; [] for anything but names and attributes."""
+    names = [node.attr]
+    value = node.value
+    while isinstance(value, ast.Attribute):
+        names.append(value.attr)
+        value = value.value
+    return [value.id, *reversed(names)] if isinstance(value, ast.Name) else []
+
+
+def provider_modules(program_dir: Path) -> list[str]:
+    """Every provider module the program's sources name (some may be names of classes or functions)."""
+    named: set[str] = set()
+    for path in program_sources(program_dir):
+        named |= named_modules(path.read_text(errors="replace"))
+    return sorted(named)
+
+
+def preimport(program_dir: Path) -> float:
+    """Imports the provider modules the program names; returns the seconds it took. A name that is not a module,
+    or a module that fails to import, is left to the program's run, which reports any failure as its own."""
+    started = time.perf_counter()
+    for name in provider_modules(program_dir):
+        try:
+            _load(name)
+        except Exception:  # noqa: BLE001 the program's run imports it again and says what is wrong
+            pass
+    return time.perf_counter() - started
+
+
+def _load(name: str) -> object:
+    """The module `name`, or the attribute of its parent (a provider SDK loads a class's module when it is
+    first read)."""
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError:
+        parent, _, attribute = name.rpartition(".")
+        if not parent:
+            raise
+        return getattr(_load(parent), attribute)
