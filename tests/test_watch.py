@@ -51,5 +51,5 @@ def test_a_change_to_the_program_gives_a_new_verdict_from_the_same_process_and_p
 
 
 def _children(pid: int) -> set[tuple[int, str]]:
-    found = subprocess.run(["ps", "-o", "pid=,args=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    found = subprocess.run(["ps", "-ww", "-o", "pid=,args=", "--ppid", str(pid)], capture_output=True, text=True).stdout
     return {(int(line.split(None, 1)[0]), line.split(None, 1)[1]) for line in found.splitlines() if line.strip()}
