@@ -16,17 +16,21 @@ from importlib import metadata
 from pathlib import Path
 
 from .access_review import grants, read_roster, review_csv, review_document, roster_change, roster_path
+from .change_evidence import DESCRIBED as CHANGE_FILES, ChangeRequest, change_files, change_log
 from .check import CheckOptions, check
 from .document import Document
+from .evidence_page import render_page
 from .junit import render_junit
 from .matrix import control_matrix, matrix_document
 from .report_document import render_markdown
 from .policy_documents import policy_documents
+from .pdf import find_chromium, print_pdf
 from .project import load_project, load_stack_config
 from .report_json import report_data
 from .results import CheckResult
 from .sarif import TOOL_VERSION, render_sarif
 from .soc2 import STATUSES
+from .source_links import source_links
 from .strict_yaml import decode
 from .writing import check_output_directory, write_directory
 
@@ -40,20 +44,32 @@ class EvidenceOptions:
     check: CheckOptions = field(default_factory=CheckOptions)
     roster: Path | None = None
     since: str | None = None
+    page_format: str = "html"
+    """html: evidence.html; pdf: evidence.pdf besides."""
 
 
 def evidence(options: EvidenceOptions) -> tuple[CheckResult, dict[str, str]]:
     """Runs the check and writes the bundle; returns the verdict and what was written."""
     check_output_directory(options.out)
     project = load_project(options.check.program)
-    roster_file = roster_path(project, load_stack_config(project, options.check.stack), options.roster)
+    stack = load_stack_config(project, options.check.stack)
+    roster_file = roster_path(project, stack, options.roster)
     roster = read_roster(decode(roster_file.read_bytes(), str(roster_file)), str(roster_file)) \
         if roster_file.is_file() else []
+    chromium = find_chromium() if options.page_format == "pdf" else ""
+    changes = change_log(ChangeRequest(options.check.program, options.since), stack) if options.since else None
     result = check(options.check)
     files = bundle(result, roster, roster_change(roster, roster_file, options.since) if options.since else None)
+    links = source_links(options.check.program)
+    files["evidence.html"] = render_page(result, links, changes)
+    files.update(change_files(changes) if changes else {})
+    if chromium:
+        files["evidence.pdf"] = print_pdf(result.redactor.text(render_page(result, links, changes, printing=True)),
+                                          chromium)  # type: ignore[assignment]
     files["README.md"] = index(result, files, options.check.program, roster_file if roster else None)
-    files = {name: result.redactor.text(text) for name, text in files.items()}  # whatever a document quoted
-    write_directory(options.out, files)
+    files = {name: result.redactor.text(text) if isinstance(text, str) else text  # whatever a document quoted
+             for name, text in files.items()}
+    write_directory(options.out, files)  # type: ignore[arg-type]
     return result, files
 
 
@@ -109,6 +125,10 @@ def index(result: CheckResult, files: dict[str, str], program: Path, roster: Pat
                             "their until date, accounts outside the roster, and with --since who joined and left "
                             "each system",
         "access-review.csv": "the access review, one row per grant",
+        "evidence.html": "the evidence page: verdict, criteria chart, criteria by category, findings to filter, "
+                         "waivers, types not examined" + (", change exceptions" if "changes.md" in files else ""),
+        "evidence.pdf": "the evidence page printed by headless Chromium, every criterion's details open",
+        **CHANGE_FILES,
     }
     doc.items([f"`{name}`: {described.get(name, 'policy document generated from this stack')}" for name in files
                if name != "README.md"])
