@@ -59,7 +59,7 @@ def evidence(options: EvidenceOptions) -> tuple[CheckResult, dict[str, str]]:
     chromium = find_chromium() if options.page_format == "pdf" else ""
     changes = change_log(ChangeRequest(options.check.program, options.since), stack) if options.since else None
     result = check(options.check)
-    files = bundle(result, roster, roster_change(roster, roster_file, options.since) if options.since else None)
+    files = bundle(result, roster, roster_change(roster, roster_file, options.since) if options.since and roster else None)
     links = source_links(options.check.program)
     files["evidence.html"] = render_page(result, links, changes)
     files.update(change_files(changes) if changes else {})
