@@ -1,7 +1,7 @@
 """preflight: check a Pulumi Python program against CrossGuard policy packs, offline.
 
     python -m preflight check --stack dev [--program DIR] [--policy-pack DIR] [--format F --output PATH]
-    python -m preflight evidence --stack prod --out DIR [--since GITREF]
+    python -m preflight evidence --stack prod --out DIR [--since GITREF] [--format html|pdf]
     python -m preflight analyze-state export.json
     python -m preflight changes --since GITREF [--until GITREF] [--format markdown|csv|json] [--github]
 

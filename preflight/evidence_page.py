@@ -43,12 +43,15 @@ def category(criterion: str) -> str:
 
 
 def service(finding: Finding) -> str:
-    """The cloud service a finding is about: the resource type's provider and module (aws:s3), else the policy's prefix."""
-    if finding.resource_type:
-        provider, _, rest = finding.resource_type.partition(":")
-        module = rest.split("/", 1)[0] if "/" in rest else rest.split(":", 1)[0]
-        return provider if module in ("", "index") else f"{provider}:{module}"
-    return finding.policy.split("-", 1)[0]
+    """The service a finding is about: an AWS type's module (rds), another provider's name (github), and for a
+    stack policy the service its name starts with (the pack's `<service>-<resource>-<rule>`)."""
+    if not finding.resource_type:
+        return finding.policy.split("-", 1)[0]
+    provider, _, rest = finding.resource_type.partition(":")
+    module = rest.split("/", 1)[0] if "/" in rest else ""
+    if provider == "aws" and module:
+        return module
+    return provider if module in ("", "index") else f"{provider}:{module}"
 
 
 def status_of(finding: Finding) -> str:
