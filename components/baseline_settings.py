@@ -8,6 +8,7 @@ thresholds on top of them.
 
 from __future__ import annotations
 
+import re
 from ipaddress import IPv4Network
 from typing import Annotated, Any, Literal
 
@@ -16,6 +17,7 @@ from pydantic import EmailStr, Field, SecretStr, field_validator, model_validato
 from . import environments
 from .monitoring import Thresholds
 from .settings import DomainName, Settings, read_settings, setting
+from .ticket_check import DEFAULT_TICKET_PATTERN
 
 NAMESPACE = "soc2-baseline"
 
@@ -181,6 +183,21 @@ class GitHubSettings(Settings):
     """Manage org-wide settings (needs an org owner token)."""
     require_signed_commits: bool = setting(True, allowed="true or false")
     """Accept only signed commits on protected branches."""
+    ticket_pattern: str = setting(DEFAULT_TICKET_PATTERN, min_length=1, max_length=200, allowed="a Python regular expression for ticket ids, such as [A-Z][A-Z0-9]+-\\d+, that matches no empty text")
+    """Ticket ids every pull request names in its title or branch (the `ticket` check) and `preflight changes` looks for."""
+    commit_message_ruleset: bool = setting(False, allowed="true or false")
+    """Also require every commit on default branches to name a ticket, through a repository ruleset (GitHub Enterprise plans; the `ticket` check works on every plan)."""
+
+    @field_validator("ticket_pattern")
+    @classmethod
+    def _ticket_pattern(cls, pattern: str) -> str:
+        try:
+            compiled = re.compile(pattern)
+        except re.error as err:
+            raise ValueError(f"not a regular expression ({err})") from None
+        if compiled.search(""):
+            raise ValueError("matches empty text, so every pull request would pass")
+        return pattern
 
 
 class AccessSettings(Settings):

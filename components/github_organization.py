@@ -15,6 +15,7 @@ import pulumi
 import pulumi_github as github
 
 from .roster import Roster
+from .ticket_check import DEFAULT_TICKET_PATTERN, TICKET_CHECK, TICKET_VARIABLE, TICKET_WORKFLOW, TICKET_WORKFLOW_PATH
 
 LABELS = {
     "bug": ("d73a4a", "Something is not working"),
@@ -34,7 +35,7 @@ class RepositorySpec(TypedDict):
     default_branch: NotRequired[str]
     """Protected default branch (default main)."""
     required_status_checks: NotRequired[list[str]]
-    """Checks that must pass (default ["preflight"])."""
+    """Checks that must pass (default ["preflight"]); the `ticket` check is always added."""
     team_permissions: NotRequired[dict[str, str]]
     """Roster team slug to permission."""
 
@@ -71,6 +72,10 @@ class GitHubOrganizationArgs(TypedDict):
     """Manage org-wide settings (needs an owner token; default true)."""
     require_signed_commits: NotRequired[bool]
     """Require signed commits on default branches (default true)."""
+    ticket_pattern: NotRequired[str]
+    """Ticket ids every pull request names in its title or branch (default [A-Z][A-Z0-9]+-\\d+)."""
+    commit_message_ruleset: NotRequired[bool]
+    """Also require every commit on default branches to name a ticket, through a ruleset (Enterprise plans; default false)."""
 
 
 class GitHubOrganization(pulumi.ComponentResource):
@@ -133,13 +138,26 @@ class GitHubOrganization(pulumi.ComponentResource):
                                   content=security_policy(spec["name"], args["security_contact"]),
                                   overwrite_on_create=True,
                                   commit_message="Add SECURITY.md (managed by the SOC 2 baseline)", opts=child),
+            github.RepositoryFile(f"{prefix}-ticket-workflow", repository=repo.name, branch=branch,
+                                  file=TICKET_WORKFLOW_PATH, content=TICKET_WORKFLOW, overwrite_on_create=True,
+                                  commit_message="Add the ticket check (managed by the SOC 2 baseline)", opts=child),
         ]
+        pattern = args.get("ticket_pattern", DEFAULT_TICKET_PATTERN)
+        github.ActionsVariable(f"{prefix}-ticket-pattern", repository=repo.name, variable_name=TICKET_VARIABLE,
+                               value=pattern, opts=child)
+        if args.get("commit_message_ruleset", False):
+            github.RepositoryRuleset(
+                f"{prefix}-commit-tickets", repository=repo.name, name="commits name a ticket", target="branch",
+                enforcement="active", conditions={"ref_name": {"includes": ["~DEFAULT_BRANCH"], "excludes": []}},
+                rules={"commit_message_pattern": {"operator": "regex", "pattern": pattern,
+                                                  "name": "the commit message names a ticket"}}, opts=child)
+        checks = spec.get("required_status_checks", ["preflight"])
         # Files are committed before protection exists: afterwards, changes to them go through pull requests.
         github.BranchProtection(
             f"{prefix}-protection", repository_id=repo.node_id, pattern=branch, enforce_admins=True,
             allows_force_pushes=False, allows_deletions=False, require_conversation_resolution=True,
             required_linear_history=True, require_signed_commits=args.get("require_signed_commits", True),
-            required_status_checks=[{"strict": True, "contexts": spec.get("required_status_checks", ["preflight"])}],
+            required_status_checks=[{"strict": True, "contexts": list(dict.fromkeys([*checks, TICKET_CHECK]))}],
             required_pull_request_reviews=[{
                 "required_approving_review_count": args["required_reviews"], "dismiss_stale_reviews": True,
                 "require_code_owner_reviews": True, "require_last_push_approval": True}],

@@ -2,8 +2,9 @@
 
     python -m preflight check --stack dev [--stack prod | --all-stacks] [--program DIR] [--policy-pack DIR]
                               [--baseline FILE | --baseline-ref GITREF] [--fail-on new] [--format F --output PATH]
-    python -m preflight evidence --stack prod --out DIR [--since GITREF]
+    python -m preflight evidence --stack prod --out DIR [--since GITREF] [--format html|pdf]
     python -m preflight analyze-state export.json
+    python -m preflight changes --since GITREF [--until GITREF] [--format markdown|csv|json] [--github]
 
 Exit codes: 0 no mandatory violation, 1 at least one, 2 the check could not run, 130 / 143
 stopped by SIGINT / SIGTERM (see EXIT_CODES).
@@ -19,6 +20,9 @@ from pathlib import Path
 from typing import Callable, NoReturn
 
 from .capture import ProgramError
+from .change_evidence import ChangeRequest, change_log
+from .changes import DEFAULT_TICKET_PATTERN
+from .changes_report import CHANGE_RENDERERS
 from .check import CheckOptions, check
 from .deadline import DEFAULT_TIMEOUT_SECONDS, parse_timeout
 from .baseline import Baseline, apply as apply_baseline, from_file, from_ref
@@ -120,13 +124,36 @@ def parser() -> argparse.ArgumentParser:
     _program(bundle)
     bundle.add_argument("--out", type=Path, required=True, help="directory for the bundle (replaced if it holds one)")
     bundle.add_argument("--roster", type=Path, help="people roster (default: the stack's soc2-baseline:access.rosterFile, else stacks/people.yaml)")
-    bundle.add_argument("--since", metavar="GITREF", help="list who was added or removed since this commit or tag")
+    bundle.add_argument("--since", metavar="GITREF",
+                        help="list who was added or removed since this commit or tag, and every change since "
+                             "(changes.md, changes.csv)")
+    bundle.add_argument("--format", dest="page_format", choices=("html", "pdf"), default="html",
+                        help="the evidence page: evidence.html, and with pdf also evidence.pdf (headless Chromium)")
     state = commands.add_parser("analyze-state", help="check a `pulumi stack export` file (deployed state)",
                                 epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     state.add_argument("file", type=Path, help="output of `pulumi stack export --file FILE`")
     _packs(state)
     _report(state)
+    _changes_parser(commands)
     return top
+
+
+def _changes_parser(commands: argparse._SubParsersAction) -> None:
+    changes = commands.add_parser("changes", help="every change since a ref, from git: pull requests, tickets, "
+                                                  "exceptions (change-management evidence)",
+                                  epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    changes.add_argument("--since", metavar="GITREF", required=True, help="first change after this commit or tag")
+    changes.add_argument("--until", metavar="GITREF", default="HEAD", help="last change (default HEAD)")
+    changes.add_argument("--program", type=Path, default=Path("."),
+                         help="Pulumi project directory; changes that touched it are listed (default .)")
+    changes.add_argument("--stack", help="read the ticket pattern from this stack's soc2-baseline:github.ticketPattern")
+    changes.add_argument("--ticket-pattern", metavar="REGEX", help=f"ticket ids, a Python regular expression (default {DEFAULT_TICKET_PATTERN})")
+    changes.add_argument("--github", nargs="?", const="", metavar="OWNER/REPO",
+                         help="add reviewers and approvals from the GitHub API (token in GITHUB_TOKEN; the "
+                              "repository defaults to the origin remote's)")
+    changes.add_argument("--format", choices=sorted(CHANGE_RENDERERS), default="markdown")
+    changes.add_argument("--output", type=Path, help="write the report to this file (atomically) instead of stdout")
+    changes.add_argument("--debug", action="store_true", help="on an internal error, show its traceback")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -218,15 +245,28 @@ def _analyze_state(args: argparse.Namespace) -> int:
 
 def _evidence(args: argparse.Namespace) -> int:
     names = _stacks(args)
-    options = EvidenceOptions(args.out, _options(args), args.roster, args.since)
-    rosters = prepare(options, names)
+    options = EvidenceOptions(args.out, _options(args), args.roster, args.since, args.page_format)
+    inputs = prepare(options, names)
     results = _results(args, names)
     several = _several(args, results)
-    files = stacks_files(results, options, rosters) if several else stack_files(results[0], options, rosters[names[0]])
+    files = stacks_files(results, options, inputs) if several else stack_files(results[0], options, inputs[names[0]])
     write_directory(args.out, files)
     summary = combined_line(results) if several else summary_line(results[0])
     print(f"{summary}\nwrote {len(files)} files to {args.out}", file=sys.stderr)
     return max(r.exit_code for r in results)
+
+
+def _changes(args: argparse.Namespace) -> int:
+    if args.output:
+        check_output_file(args.output)
+    log = change_log(ChangeRequest(args.program, args.since, args.until, args.stack, args.ticket_pattern, args.github))
+    report = CHANGE_RENDERERS[args.format](log)
+    if args.output:
+        write_file(args.output, report)
+    else:
+        sys.stdout.write(report)
+    print(log.summary(), file=sys.stderr)
+    return 0
 
 
 def _emit(results: CheckResult | list[CheckResult], args: argparse.Namespace) -> int:
@@ -264,4 +304,4 @@ def _closed_stdout() -> int:
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "check": _check, "evidence": _evidence, "analyze-state": _analyze_state}
+    "check": _check, "evidence": _evidence, "analyze-state": _analyze_state, "changes": _changes}

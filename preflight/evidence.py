@@ -16,17 +16,22 @@ from importlib import metadata
 from pathlib import Path
 
 from .access_review import grants, read_roster, review_csv, review_document, roster_change, roster_path
+from .changes import ChangeLog
+from .change_evidence import DESCRIBED as CHANGE_FILES, ChangeRequest, change_files, change_log
 from .check import CheckOptions, check
 from .document import Document
+from .evidence_page import render_page
 from .junit import render_junit
 from .matrix import control_matrix, matrix_document
 from .report_document import render_markdown
 from .policy_documents import policy_documents
+from .pdf import find_chromium, print_pdf
 from .project import load_project, load_stack_config
 from .report_json import report_data
 from .results import CheckResult
 from .sarif import TOOL_VERSION, render_sarif
 from .soc2 import STATUSES
+from .source_links import source_links
 from .strict_yaml import decode
 from .writing import check_output_directory, write_directory
 
@@ -40,46 +45,70 @@ class EvidenceOptions:
     check: CheckOptions = field(default_factory=CheckOptions)
     roster: Path | None = None
     since: str | None = None
+    page_format: str = "html"
+    """html: evidence.html; pdf: evidence.pdf besides."""
 
 
-Roster = tuple[Path, list[dict]]
+@dataclass(frozen=True)
+class StackInputs:
+    """What one stack's bundle needs besides its check, read before anything runs."""
+    roster_file: Path
+    people: list[dict]
+    changes: ChangeLog | None
+    """The change log (--since), else None."""
+    chromium: str
+    """The browser that prints evidence.pdf (--format pdf), else empty."""
 
 
-def evidence(options: EvidenceOptions) -> tuple[CheckResult, dict[str, str]]:
+def evidence(options: EvidenceOptions) -> tuple[CheckResult, dict[str, str | bytes]]:
     """Runs the check and writes the bundle; returns the verdict and what was written."""
-    roster = prepare(options, [options.check.stack])[options.check.stack]
+    inputs = prepare(options, [options.check.stack])
     result = check(options.check)
-    files = stack_files(result, options, roster)
-    write_directory(options.out, files)
+    files = stack_files(result, options, inputs[options.check.stack])
+    write_directory(options.out, files)  # type: ignore[arg-type]
     return result, files
 
 
-def prepare(options: EvidenceOptions, stacks: list[str]) -> dict[str, Roster]:
-    """Refuses a bad output directory or roster before anything runs; returns each stack's roster."""
+def prepare(options: EvidenceOptions, stacks: list[str]) -> dict[str, StackInputs]:
+    """Refuses a bad output directory, roster, ref or a missing Chromium before anything runs; returns what each
+    stack's bundle needs besides its check."""
     check_output_directory(options.out)
     project = load_project(options.check.program)
-    rosters = {}
+    chromium = find_chromium() if options.page_format == "pdf" else ""
+    inputs = {}
     for stack in stacks:
-        roster_file = roster_path(project, load_stack_config(project, stack), options.roster)
-        rosters[stack] = (roster_file, read_roster(decode(roster_file.read_bytes(), str(roster_file)), str(roster_file))
-                          if roster_file.is_file() else [])
-    return rosters
+        config = load_stack_config(project, stack)
+        roster_file = roster_path(project, config, options.roster)
+        people = read_roster(decode(roster_file.read_bytes(), str(roster_file)), str(roster_file)) \
+            if roster_file.is_file() else []
+        changes = change_log(ChangeRequest(options.check.program, options.since), config) if options.since else None
+        inputs[stack] = StackInputs(roster_file, people, changes, chromium)
+    return inputs
 
 
-def stack_files(result: CheckResult, options: EvidenceOptions, roster: Roster) -> dict[str, str]:
+def stack_files(result: CheckResult, options: EvidenceOptions, inputs: StackInputs) -> dict[str, str | bytes]:
     """One stack's bundle, redacted."""
-    roster_file, people = roster
-    files = bundle(result, people, roster_change(people, roster_file, options.since) if options.since else None)
-    files["README.md"] = index(result, files, options.check.program, roster_file if people else None)
-    return {name: result.redactor.text(text) for name, text in files.items()}  # whatever a document quoted
+    people = inputs.people
+    change = roster_change(people, inputs.roster_file, options.since) if options.since and people else None
+    files: dict[str, str | bytes] = dict(bundle(result, people, change))
+    links = source_links(options.check.program)
+    files["evidence.html"] = render_page(result, links, inputs.changes)
+    files.update(change_files(inputs.changes) if inputs.changes else {})
+    if inputs.chromium:
+        page = result.redactor.text(render_page(result, links, inputs.changes, printing=True))
+        files["evidence.pdf"] = print_pdf(page, inputs.chromium)
+    files["README.md"] = index(result, files, options.check.program, inputs.roster_file if people else None)
+    return {name: result.redactor.text(text) if isinstance(text, str) else text  # whatever a document quoted
+            for name, text in files.items()}
 
 
-def stacks_files(results: list[CheckResult], options: EvidenceOptions, rosters: dict[str, Roster]) -> dict[str, str]:
+def stacks_files(results: list[CheckResult], options: EvidenceOptions,
+                 inputs: dict[str, StackInputs]) -> dict[str, str | bytes]:
     """One bundle per stack, in a directory named after it, and an index of them."""
-    files: dict[str, str] = {}
+    files: dict[str, str | bytes] = {}
     for result in results:
         stack = result.capture.stack
-        files.update({f"{stack}/{name}": text for name, text in stack_files(result, options, rosters[stack]).items()})
+        files.update({f"{stack}/{name}": text for name, text in stack_files(result, options, inputs[stack]).items()})
     files["README.md"] = stacks_index(results, options.check.program)
     return files
 
@@ -116,7 +145,7 @@ def bundle(result: CheckResult, roster: list[dict], change: object) -> dict[str,
     return files
 
 
-def index(result: CheckResult, files: dict[str, str], program: Path, roster: Path | None) -> str:
+def index(result: CheckResult, files: dict, program: Path, roster: Path | None) -> str:
     capture = result.capture
     counts = result.counts()
     statuses = [row.status for row in control_matrix(result)]
@@ -150,6 +179,10 @@ def index(result: CheckResult, files: dict[str, str], program: Path, roster: Pat
                             "their until date, accounts outside the roster, and with --since who joined and left "
                             "each system",
         "access-review.csv": "the access review, one row per grant",
+        "evidence.html": "the evidence page: verdict, criteria chart, criteria by category, findings to filter, "
+                         "waivers, types not examined" + (", change exceptions" if "changes.md" in files else ""),
+        "evidence.pdf": "the evidence page printed by headless Chromium, every criterion's details open",
+        **CHANGE_FILES,
     }
     doc.items([f"`{name}`: {described.get(name, 'policy document generated from this stack')}" for name in files
                if name != "README.md"])

@@ -144,7 +144,7 @@ def check_output_directory(path: str | Path) -> Path:
     return path
 
 
-def write_directory(path: str | Path, files: dict[str, str]) -> None:
+def write_directory(path: str | Path, files: dict[str, str | bytes]) -> None:
     """Writes a bundle into a temporary sibling directory, then swaps it into place whole."""
     path = check_output_directory(path).resolve()
     previous = _previous(path)
@@ -154,7 +154,10 @@ def write_directory(path: str | Path, files: dict[str, str]) -> None:
         for name, content in {**files, MARKER: "written by preflight evidence; the whole directory is replaced on re-run\n"}.items():
             target = staging / name
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(content, encoding="utf-8", newline="\n")
+            if isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                target.write_text(content, encoding="utf-8", newline="\n")
         if path.exists():
             path.rename(previous)
         staging.rename(path)

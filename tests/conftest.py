@@ -104,7 +104,7 @@ def basic_pack():
 
 @pytest.fixture(scope="session")
 def node_packs() -> Path:
-    """The Node.js fixture packs with their dependencies, installed by .ci/install-test-deps if they are not yet.
+    """The Node.js fixture packs with their dependencies, installed by .ci/install if they are not yet.
 
     The lock keeps two test workers from installing at once.
     """
@@ -113,7 +113,7 @@ def node_packs() -> Path:
     with open(NODE_PACKS / "package.json") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (NODE_PACKS / "node_modules" / "@pulumi" / "pulumi" / "cmd" / "run-policy-pack").is_dir():
-            subprocess.run([str(REPO / ".ci" / "install-test-deps")], check=True, timeout=900)
+            subprocess.run([str(REPO / ".ci" / "install")], check=True, timeout=900)
     return NODE_PACKS
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -26,6 +28,24 @@ def test_ci_runs_the_readmes_test_command_and_fails_on_any_nonzero_exit():
     script = (REPO / ".ci" / "run").read_text()
     assert quickstart_commands()[1] in script.splitlines()
     assert "set -eu" in script
+
+
+def test_the_test_command_installs_the_system_tools_first_and_a_run_with_no_tests_fails(tmp_path):
+    """.ci/run's exit is pytest's: 5 ("no tests collected") fails CI like any failure."""
+    assert quickstart_commands()[1].startswith(".ci/install && ")
+    (tmp_path / ".ci").mkdir()
+    shutil.copy(REPO / ".ci" / "run", tmp_path / ".ci" / "run")
+    (tmp_path / ".ci" / "install").write_text("#!/bin/sh\nexit 0\n")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    # python3 -m venv .venv makes a pip that succeeds and a python whose pytest collects nothing.
+    (bin_dir / "python3").write_text('#!/bin/sh\nmkdir -p .venv/bin\nprintf "#!/bin/sh\\nexit 0\\n" > .venv/bin/pip\n'
+                                     'printf "#!/bin/sh\\nexit 5\\n" > .venv/bin/python\nchmod +x .venv/bin/*\n')
+    for script in (tmp_path / ".ci" / "install", bin_dir / "python3"):
+        script.chmod(0o755)
+    result = subprocess.run(["bash", str(tmp_path / ".ci" / "run")], capture_output=True, text=True,
+                            env={**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"})
+    assert result.returncode == 5, result.stderr
 
 
 def test_generated_documentation_is_current():

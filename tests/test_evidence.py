@@ -18,7 +18,7 @@ from preflight.project import PreflightInputError
 from preflight.soc2 import CRITERIA, SCOPE, STATUSES
 from tests.conftest import FIXTURES, REPO, run_cli
 
-BUNDLE = {"README.md", "results.md", "results.json", "results.sarif", "results.junit.xml", "soc2-matrix.md", "soc2-matrix.html",
+BUNDLE = {"README.md", "evidence.html", "results.md", "results.json", "results.sarif", "results.junit.xml", "soc2-matrix.md", "soc2-matrix.html",
           "access-review.md", "access-review.csv", "policies/encryption.md", "policies/logging-and-monitoring.md",
           "policies/backup-and-recovery.md", "policies/access-control.md", "policies/change-management.md",
           "policies/vulnerability-management.md"}
@@ -39,7 +39,7 @@ def test_one_command_writes_the_whole_bundle(dev_bundle):
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
     assert "`soc2-baseline/dev`" in readme and head in readme and "Generated" in readme and " UTC" in readme
     assert "pulumi-policy 1.21.0" in readme and "pulumi-aws 7.51.1" in readme and "pulumi-pagerduty 4.37.0" in readme
-    assert json.loads((dev_bundle / "results.json").read_text())["summary"]["resourcesChecked"] == 246
+    assert json.loads((dev_bundle / "results.json").read_text())["summary"]["resourcesChecked"] == 248
 
 
 def test_policy_documents_state_the_stacks_real_values_and_regenerate_byte_for_byte(dev_bundle, tmp_path):
@@ -49,7 +49,7 @@ def test_policy_documents_state_the_stacks_real_values_and_regenerate_byte_for_b
     assert "| soc2-dev-database-instance | 7 | 03:00-04:00 | no | yes | yes |" in backups
     assert "| soc2-dev-backup-plan | cron(0 5 * * ? *) | 14 | none |" in backups
     change = (dev_bundle / "policies" / "change-management.md").read_text()
-    assert "| infrastructure | main | 1 | yes | yes | preflight, tests | yes | yes | yes |" in change
+    assert "| infrastructure | main | 1 | yes | yes | preflight, tests, ticket | yes | yes | yes |" in change
     again = tmp_path / "again"
     assert run_cli("evidence", "--stack", "dev", "--out", str(again)).returncode == 0
     for name in BUNDLE - {"README.md", "results.json"}:  # these two carry the date and timings
@@ -120,7 +120,7 @@ def test_the_access_review_lists_grants_and_who_changed_since_a_commit(tmp_path)
             "grant": "past until", "detail": "2025-01-31"} in rows
     with pytest.raises(PreflightInputError) as caught:
         evidence(EvidenceOptions(tmp_path / "other", CheckOptions(repo, "test"), since="no-such-ref"))
-    assert "cannot read stacks/people.yaml at no-such-ref" in str(caught.value)
+    assert f"--since no-such-ref: no such commit, branch or tag in {repo}" in str(caught.value)  # before the check
 
 
 def test_the_access_review_from_the_baseline_names_administrators_and_grants(dev_bundle):

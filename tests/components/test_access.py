@@ -104,7 +104,7 @@ def test_repositories_are_private_scanned_and_their_default_branch_protected():
     reviews = p["requiredPullRequestReviews"][0]
     assert reviews["requiredApprovingReviewCount"] == 2 and reviews["dismissStaleReviews"] is True
     assert reviews["requireCodeOwnerReviews"] is True and p["requireConversationResolution"] is True
-    assert p["requiredStatusChecks"][0]["contexts"] == ["preflight"]
+    assert p["requiredStatusChecks"][0]["contexts"] == ["preflight", "ticket"]
     files = {f.inputs["file"]: f.inputs for f in of_type(result, "github:index/repositoryFile:RepositoryFile")}
     assert files[".github/CODEOWNERS"]["content"].endswith("* @acme/platform\n")
     assert "security@example.com" in files["SECURITY.md"]["content"]
