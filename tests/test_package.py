@@ -105,7 +105,7 @@ def test_pip_install_in_a_fresh_virtualenv_gives_a_working_preflight_command(too
     assert install.returncode == 0, install.stderr[-3000:]
     command = environment / "bin" / "preflight"
     usage = subprocess.run([str(command), "--help"], capture_output=True, text=True, timeout=60)
-    assert usage.returncode == 0 and "{check,evidence,analyze-state}" in usage.stdout
+    assert usage.returncode == 0 and "{check,evidence,analyze-state,changes}" in usage.stdout
 
     service = render_service(tmp_path / "svc")
     verdict = subprocess.run([str(command), "check", "--stack", "dev"], cwd=service, capture_output=True, text=True,
