@@ -1,4 +1,4 @@
-"""SOC 2 policies for AWS, GitHub and Datadog, one module per service."""
+"""SOC 2 policies for AWS, GitHub, Datadog and PagerDuty, one module per service."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from .declare import all_policies, services
 
 PACK_NAME = "soc2-baseline"
 PACK_VERSION = "0.1.0"
-PACK_DESCRIPTION = "SOC 2 controls for AWS, GitHub and Datadog, mapped to the 2017 Trust Services Criteria"
+PACK_DESCRIPTION = "SOC 2 controls for AWS, GitHub, Datadog and PagerDuty, mapped to the 2017 Trust Services Criteria"
 
 __all__ = ["ACCOUNT_POLICIES", "PACK_NAME", "PACK_VERSION", "all_policies", "serve_pack", "services"]
 
