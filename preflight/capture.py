@@ -224,6 +224,7 @@ class RecordingMonitor(mocks.MockMonitor):
         self._keep(record)
         return resource_pb2.ReadResourceResponse(urn=urn, properties=props.to_struct(state))
 
+    @_engine_side
     def Invoke(self, request: Any) -> resource_pb2.ResourceInvokeResponse:
         try:
             answer = offline_invoke(request.tok, props.from_struct(request.args), self.config)

@@ -190,3 +190,18 @@ def test_arguments_the_provider_would_refuse_stop_the_program_naming_the_data_so
     assert result.returncode == 2 and result.stdout == ""
     assert ("invoke of aws:iam/getPolicyDocument:getPolicyDocument failed: writing IAM Policy Document: merging "
             "source document 0:") in result.stderr
+
+
+def test_a_failure_of_the_offline_data_sources_is_preflights_not_the_programs(monkeypatch):
+    """A bug in preflight's answer to a data source must not read as the program's failure (exit 2 as a program
+    error naming the program's line): the first one is raised as it is, for the internal-error report."""
+    import pulumi_aws as aws
+
+    from preflight import capture
+
+    def broken(*_):
+        raise KeyError("a bug in preflight's data sources")
+
+    monkeypatch.setattr(capture, "offline_invoke", broken)
+    with pytest.raises(KeyError, match="a bug in preflight"):
+        capture.run_program(REPO, lambda: aws.get_caller_identity(), "p", "s", {"aws:region": "us-east-1"})
