@@ -130,7 +130,6 @@ class ContainerService(pulumi.ComponentResource):
               logs: aws.cloudwatch.LogGroup, tags: dict[str, str]) -> aws.ecs.TaskDefinition:
         # Names and ARNs are built from names known before deploy, so the definition and the roles' policies
         # are checked at preview; depends_on keeps the order the references would have given.
-        child = pulumi.ResourceOptions(parent=self)
         execution = self._role(f"{name}-execution", args, _execution_statements(name, args, repository, logs), tags)
         if args.get("secrets"):
             self._policy(f"{name}-execution-secrets", execution, [

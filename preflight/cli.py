@@ -23,7 +23,7 @@ from .capture import ProgramError
 from .change_evidence import ChangeRequest, change_log
 from .changes import DEFAULT_TICKET_PATTERN
 from .changes_report import CHANGE_RENDERERS
-from .check import CheckOptions, check
+from .check import CheckOptions
 from .deadline import DEFAULT_TIMEOUT_SECONDS, parse_timeout
 from .baseline import Baseline, apply as apply_baseline, from_file, from_ref
 from .evidence import EvidenceOptions, prepare, stack_files, stacks_files
