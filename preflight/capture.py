@@ -22,6 +22,7 @@ import sys
 import threading
 import time
 import traceback
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +36,7 @@ from pulumi.runtime import config as runtime_config
 from pulumi.runtime.proto import engine_pb2, provider_pb2, resource_pb2
 from pulumi.runtime.stack import run_in_stack
 
-from . import properties as props
+from . import properties as props, provider_imports
 from .offline_data import InvokeFailure, offline_invoke
 
 Mode = Literal["preview", "resolved", "state"]
@@ -315,6 +316,7 @@ def run_program(program_dir: str | Path, main: str | Path | Callable[[], None], 
     that constructs resources. `on_record` is called with each resource as it is registered.
     """
     program_dir = Path(program_dir).resolve()
+    provider_imports.install()
     monitor = RecordingMonitor(program_dir, mode, config, secret_keys, on_record)
     started = time.perf_counter()
     error: list[BaseException] = []
@@ -523,9 +525,18 @@ def _string_outputs(type_: str) -> tuple[str, ...]:
     for attribute in vars(cls).values() if cls is not None else ():
         getter = getattr(attribute, "fget", None)
         name = getattr(getter, "_pulumi_name", None)
-        if name and getter.__annotations__.get("return") == Output[str] and _identifier(name):
+        if name and _return_hint(getter, cls) == Output[str] and _identifier(name):
             names.append(name)
     return tuple(sorted(names))
+
+
+def _return_hint(getter: Callable[..., Any], cls: type) -> Any:
+    """A getter's return type, resolved as the SDK resolves it: a provider SDK's annotations are kept as strings
+    (provider_imports.py)."""
+    try:
+        return typing.get_type_hints(getter, globalns=vars(sys.modules[cls.__module__])).get("return")
+    except Exception:  # noqa: BLE001 a hint that names what its module does not have is no string output
+        return None
 
 
 def _identifier(output: str) -> bool:

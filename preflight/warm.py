@@ -21,6 +21,8 @@ import os
 import time
 from pathlib import Path
 
+from . import provider_imports
+
 PROVIDER_PREFIX = "pulumi_"
 SKIPPED_DIRECTORIES = {"venv", ".venv", "node_modules", "site-packages", "__pycache__", "tests", "build"}
 
@@ -83,6 +85,7 @@ def preimport(program_dir: Path) -> float:
     """Imports the provider modules the program names; returns the seconds it took. A name that is not a module,
     or a module that fails to import, is left to the program's run, which reports any failure as its own."""
     started = time.perf_counter()
+    provider_imports.install()
     for name in provider_modules(program_dir):
         try:
             _load(name)
