@@ -15,6 +15,7 @@ from preflight import provider_imports
 
 ARGS_MODULE = '''
 from typing import Optional, Sequence
+import pulumi
 
 EVALUATED = []
 
