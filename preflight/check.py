@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import Any, Callable, Protocol
 
 from .analyzer import PackRun, PolicyPack
-from .capture import Capture, Mode, OnRecord, ResourceRecord
+from .capture import Capture, Mode, OnRecord, ProgramError, ResourceRecord
 from .deadline import DEFAULT_TIMEOUT_SECONDS
 from .isolated import IsolatedProgram
 from .policy_config import PolicyConfig, load_config_file
 from .project import PreflightInputError, Project, StackConfig, load_project, load_stack_config
-from .results import CheckResult, findings_from
+from .redaction import Redactor
+from .results import CheckResult, findings_from, records_secrets, redact_error, stack_config_secrets
 from .session import PackSession, StackContext, StreamingSession
 from .writing import write_file
 
@@ -80,7 +81,8 @@ def check(options: CheckOptions, before_fork: Callable[[], object] | None = None
                               stack_config.secret_keys, options.mode, timeout=options.timeout)
     result = run_packs(options.packs or default_packs(project.directory), options.pack_configs,
                        pack_environment(project.name, stack_config.stack, stack_config.values, options.mode),
-                       program, context, options.timeout, before_fork, running_packs)
+                       program, context, options.timeout, before_fork, running_packs,
+                       frozenset(stack_config_secrets(stack_config)))
     result.add_stack_config(stack_config)
     result.require_coverage = options.require_coverage
     return result
@@ -142,7 +144,8 @@ class Finished:
 def run_packs(packs: list[Path], pack_configs: list[Path | None], env: dict[str, str], source: Source,
               context: StackContext | None = None, timeout: float = DEFAULT_TIMEOUT_SECONDS,
               before_fork: Callable[[], object] | None = None,
-              running_packs: list[PolicyPack] | None = None) -> CheckResult:
+              running_packs: list[PolicyPack] | None = None, known_secrets: frozenset[str] = frozenset()
+              ) -> CheckResult:
     """Starts producing the resources, starts every pack meanwhile, and has each pack judge them.
 
     The source starts first: a program's child must be forked before any gRPC channel or server exists
@@ -150,6 +153,7 @@ def run_packs(packs: list[Path], pack_configs: list[Path | None], env: dict[str,
     and analyzes resources as they are registered. Without it (a state export), packs judge the
     finished capture. With `before_fork`, the packs start first and boot while it runs, then the source
     starts (forking after gRPC was used is safe: see child.py). A `None` config is no config for that pack.
+    A failure's message is redacted of `known_secrets` and of the secrets of every resource seen so far.
     """
     if len(pack_configs) > len(packs):
         raise PreflightInputError("more --policy-pack-config files than policy packs; "
@@ -158,6 +162,24 @@ def run_packs(packs: list[Path], pack_configs: list[Path | None], env: dict[str,
     given += [{} for _ in range(len(packs) - len(given))]
     pending: list[Any] = [_Kept(p) for p in running_packs] if running_packs is not None else \
         [PolicyPack(p, env, timeout) for p in packs]  # a bad pack path is refused before anything starts
+    seen: dict[str, ResourceRecord] = {}
+    try:
+        capture, runs = _judge(pending, given, source, context, before_fork, seen)
+    except (PreflightInputError, ProgramError) as err:  # its message may quote a property or the program's values
+        redact_error(err, Redactor(records_secrets(seen.values()) | known_secrets))
+        raise
+    result = CheckResult(capture, runs, findings_from(capture, runs))
+    result.timings = {
+        "programSeconds": round(capture.seconds, 3),
+        "packStartSeconds": round(max((r.seconds_start for r in runs), default=0.0), 3),
+        "evaluationSeconds": round(sum(r.seconds_evaluate for r in runs), 3),
+    }
+    return result
+
+
+def _judge(pending: list[Any], given: list[dict[str, PolicyConfig]], source: Source, context: StackContext | None,
+           before_fork: Callable[[], object] | None, seen: dict[str, ResourceRecord]) -> tuple[Capture, list[PackRun]]:
+    """run_packs' work; `seen` gets every resource as it arrives, for redacting a failure's message."""
     with ExitStack() as streaming, ExitStack() as running:  # on error, packs stop before their threads are joined
         if before_fork is not None:
             started = [running.enter_context(pack) for pack in pending]
@@ -168,6 +190,7 @@ def run_packs(packs: list[Path], pack_configs: list[Path | None], env: dict[str,
             started = [running.enter_context(pack) for pack in pending]  # they boot while resources are produced
         if context is None:
             capture = produce(None)
+            seen.update(capture.by_urn())
             sessions = [PackSession(pack, settings, StackContext(capture.project, capture.stack, capture.mode, {},
                                                                  frozenset())) for pack, settings in zip(started, given)]
             for session in sessions:
@@ -178,19 +201,13 @@ def run_packs(packs: list[Path], pack_configs: list[Path | None], env: dict[str,
                 streaming.callback(stream.stop)
 
             def on_record(record: ResourceRecord, by_urn: Mapping[str, ResourceRecord]) -> None:
+                seen[record.urn] = record
                 for stream in streams:
                     stream.put(record, by_urn)
 
             capture = produce(on_record)
             sessions = [stream.wait() for stream in streams]
-        runs = [session.finish(capture) for session in sessions]
-    result = CheckResult(capture, runs, findings_from(capture, runs))
-    result.timings = {
-        "programSeconds": round(capture.seconds, 3),
-        "packStartSeconds": round(max((r.seconds_start for r in runs), default=0.0), 3),
-        "evaluationSeconds": round(sum(r.seconds_evaluate for r in runs), 3),
-    }
-    return result
+        return capture, [session.finish(capture) for session in sessions]
 
 
 def pack_environment(project: str, stack: str, config: dict[str, str], mode: str) -> dict[str, str]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from soc2_policies.conventions import WAIVED_MARK
 
 from .analyzer import PackRun, RawDiagnostic
-from .capture import Capture, Diagnostic, SourceLocation
+from .capture import Capture, Diagnostic, ResourceRecord, SourceLocation
 from .coverage import Coverage, coverage
 from .delta import Delta, fingerprint
 from .project import SECRET_PLACEHOLDER, StackConfig
@@ -77,9 +78,7 @@ class CheckResult:
     def add_stack_config(self, config: StackConfig) -> None:
         """Warns about credentials the stack file holds in plain text, and redacts them and its secrets."""
         self.capture.diagnostics.extend(Diagnostic("warning", warning) for warning in config.warnings)
-        secrets = {config.values[k] for k in config.secret_keys if config.values.get(k, SECRET_PLACEHOLDER)
-                   != SECRET_PLACEHOLDER}
-        self.redactor = self.redactor.with_plaintexts(secrets | config.plaintext_credentials)
+        self.redactor = self.redactor.with_plaintexts(stack_config_secrets(config))
         self._redact()
 
     def _redact(self) -> None:
@@ -126,10 +125,28 @@ class CheckResult:
 
 def capture_secrets(capture: Capture) -> set[str]:
     """Every secret plaintext in what the program registered and exported, provider inputs included."""
-    found = secret_plaintexts(capture.stack_outputs)
-    for record in capture.records:
+    return secret_plaintexts(capture.stack_outputs) | records_secrets(capture.records)
+
+
+def records_secrets(records: Iterable[ResourceRecord]) -> set[str]:
+    found: set[str] = set()
+    for record in records:
         found |= secret_plaintexts(record.inputs) | secret_plaintexts(record.outputs)
     return found
+
+
+def stack_config_secrets(config: StackConfig) -> set[str]:
+    """The stack file's secret values and the credentials it holds in plain text."""
+    secrets = {config.values[k] for k in config.secret_keys if config.values.get(k, SECRET_PLACEHOLDER)
+               != SECRET_PLACEHOLDER}
+    return secrets | config.plaintext_credentials
+
+
+def redact_error(err: Exception, redactor: Redactor) -> None:
+    """Masks secrets in what a failure prints: its message and, for the program's, its traceback's end."""
+    err.args = tuple(redactor.text(a) if isinstance(a, str) else a for a in err.args)
+    if isinstance(getattr(err, "tail", None), str):
+        err.tail = redactor.text(err.tail)  # type: ignore[attr-defined]
 
 
 def urn_type_and_name(urn: str) -> tuple[str, str]:

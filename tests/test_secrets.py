@@ -4,6 +4,7 @@ even when a policy pack quotes property values verbatim; credentials given in pl
 from __future__ import annotations
 
 import html
+import shutil
 import json
 import xml.etree.ElementTree as ElementTree
 
@@ -146,3 +147,23 @@ def test_every_scalar_under_a_secret_and_every_plain_credential_is_collected():
     assert {"svc", "12345", "deep-secret", "plain-token"} <= found
     assert not found & {"20", "90", "https://x", "app"}
     assert not any(f.startswith("arn:") for f in found)
+
+
+def test_a_pack_failure_that_quotes_a_secret_property_prints_it_redacted(strays, tmp_path):
+    result = run_cli("check", "--stack", "test", "--program", str(PROGRAM), "--policy-pack",
+                     str(FIXTURES / "packs" / "raising_secret"), "--output", str(tmp_path / "report.txt"),
+                     env=strays.env())
+    assert result.returncode == 2 and "ssm-parameter-value-parsed raised" in result.stderr
+    assert "cannot parse '[secret]'" in result.stderr
+    assert not [s for s in SECRETS + PLAIN_CREDENTIALS if s in result.stderr + result.stdout]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_program_failure_that_quotes_a_credential_prints_it_redacted(strays, tmp_path):
+    program = tmp_path / "program"
+    shutil.copytree(PROGRAM, program)
+    main = program / "__main__.py"
+    main.write_text(main.read_text() + 'raise ValueError("rejected key " + pulumi.Config("aws").require("secretKey"))\n')
+    result = run_cli("check", "--stack", "test", "--program", str(program), env=strays.env())
+    assert result.returncode == 2 and "the program failed: ValueError: rejected key [secret]" in result.stderr
+    assert "fixture-plain-aws-secret-key" not in result.stderr + result.stdout
