@@ -114,12 +114,16 @@ class Capture:
 class ProgramError(Exception):
     """The program raised; `tail` is the end of its own traceback."""
 
-    def __init__(self, message: str, tail: str, settings_error: bool = False, registered: list[str] | None = None):
+    def __init__(self, message: str, tail: str, settings_error: bool = False, registered: list[str] | None = None,
+                 notes: list[str] | None = None):
         super().__init__(message)
         self.tail = tail
         self.settings_error = settings_error
         self.registered = registered or []
         """URNs registered before the failure (the root stack, at least, for a program that started)."""
+        self.notes = notes or []
+        """What preflight told the program that may explain the failure: data sources answered unknown offline,
+        whose plain call stops a program far from its cause."""
 
 
 def duplicate_urn(first: ResourceRecord, second: ResourceRecord) -> ProgramError:
@@ -174,6 +178,7 @@ class RecordingMonitor(mocks.MockMonitor):
         self.diagnostics: list[Diagnostic] = []
         self.duplicate: ProgramError | None = None
         self.internal_error: Exception | None = None
+        self.data_source_notes: list[str] = []
         self._lock = threading.Lock()
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
@@ -236,6 +241,7 @@ class RecordingMonitor(mocks.MockMonitor):
             with self._lock:  # once per data source, however often it is called
                 if all(d.message != answer.note for d in self.diagnostics):
                     self.diagnostics.append(Diagnostic(answer.severity, answer.note))
+                    self.data_source_notes.append(answer.note)
         if answer.result is None:
             return resource_pb2.ResourceInvokeResponse(unknown=True)
         return resource_pb2.ResourceInvokeResponse(**{"return": props.to_struct(answer.result)})
@@ -358,12 +364,12 @@ def run_program(program_dir: str | Path, main: str | Path | Callable[[], None], 
         raise monitor.duplicate
     if error:
         failure = _program_error(error[0], program_dir)
-        failure.registered = registered
+        failure.registered, failure.notes = registered, monitor.data_source_notes
         raise failure from None
     logged = [d for d in monitor.diagnostics if d.severity == "error"]
     if logged:
         raise ProgramError(logged[0].message.splitlines()[0] if logged[0].message else "program logged an error",
-                           logged[0].message, registered=registered)
+                           logged[0].message, registered=registered, notes=monitor.data_source_notes)
     return Capture(project, stack, mode, program_dir, monitor.records_in_order(), monitor.stack_outputs,
                    monitor.diagnostics, seconds)
 

@@ -170,7 +170,8 @@ def main(argv: list[str] | None = None) -> int:
         if err.settings_error:
             print(f"preflight: bad stack settings: {err}", file=sys.stderr)
         else:
-            print(f"preflight: the program failed: {err}" + (f"\n{err.tail}" if err.tail else ""), file=sys.stderr)
+            print(f"preflight: the program failed: {err}" + (f"\n{err.tail}" if err.tail else "") +
+                  "".join(f"\npreflight: note: {note}" for note in err.notes), file=sys.stderr)
         return 2
     except PreflightInputError as err:
         print(f"preflight: {err}", file=sys.stderr)

@@ -54,6 +54,7 @@ class _Failed:
     tail: str
     settings_error: bool
     registered: list[str]
+    notes: list[str]
 
 
 class IsolatedProgram:
@@ -102,7 +103,7 @@ class IsolatedProgram:
                 on_record(record, records)
         self._child.stop(grace=EXIT_GRACE_SECONDS)  # it flushes what the program printed, then exits
         if isinstance(message, _Failed):
-            raise ProgramError(message.message, message.tail, message.settings_error, message.registered)
+            raise ProgramError(message.message, message.tail, message.settings_error, message.registered, message.notes)
         for urn, outputs in message.outputs.items():
             records[urn].outputs = outputs
         records.update((r.urn, r) for r in message.unsent)
@@ -137,7 +138,7 @@ class IsolatedProgram:
         try:
             capture = self._run(on_record)
         except ProgramError as err:
-            return _Failed(str(err), err.tail, err.settings_error, err.registered)
+            return _Failed(str(err), err.tail, err.settings_error, err.registered, err.notes)
         # RegisterResourceOutputs replaces a record's outputs: an object other than the one sent is news.
         changed = {r.urn: r.outputs for r in capture.records if r.urn in sent and r.outputs is not sent[r.urn]}
         return _Finished(capture.stack_outputs, capture.diagnostics, capture.seconds, changed,

@@ -54,9 +54,9 @@ def test_a_duplicate_urn_exits_2_naming_both_lines_and_nothing_is_checked(tmp_pa
 @pytest.mark.parametrize("stack, line", [
     # The SDK registers the bucket asynchronously: whether it arrived before the end is a race.
     ("exit", re.compile(r"preflight: the program failed: it ended the interpreter before it finished \(exit status 0, "
-                        r"after registering [0-2] resources?\); there is no verdict")),
+                        r"after registering \d+ resources?\); there is no verdict")),
     ("kill", re.compile(r"preflight: the program failed: it ended the interpreter before it finished \(killed by "
-                        r"SIGKILL, after registering [0-2] resources?\); there is no verdict")),
+                        r"SIGKILL, after registering \d+ resources?\); there is no verdict")),
     ("sys-exit", "preflight: the program failed: it called sys.exit(4) before it finished"),
 ])
 def test_a_program_that_ends_the_interpreter_exits_2_saying_how(stack, line, tmp_path, strays):

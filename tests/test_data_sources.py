@@ -205,3 +205,19 @@ def test_a_failure_of_the_offline_data_sources_is_preflights_not_the_programs(mo
     monkeypatch.setattr(capture, "offline_invoke", broken)
     with pytest.raises(KeyError, match="a bug in preflight"):
         capture.run_program(REPO, lambda: aws.get_caller_identity(), "p", "s", {"aws:region": "us-east-1"})
+
+
+def test_a_program_stopped_by_a_plain_call_to_a_live_data_source_is_told_why(tmp_path, strays):
+    """The SDK fails far from the cause (an assertion inside the data source's function); the note names it."""
+    (tmp_path / "stacks").mkdir()
+    (tmp_path / "Pulumi.yaml").write_text("name: live-data\nruntime: python\nstackConfigDir: stacks\n")
+    (tmp_path / "stacks" / "Pulumi.dev.yaml").write_text("config:\n  aws:region: us-east-1\n")
+    (tmp_path / "__main__.py").write_text("import pulumi\nimport pulumi_github as github\n\n"
+                                          "org = github.get_organization(name='acme')\n"
+                                          "pulumi.export('members', len(org.members))\n")
+    result = run_cli("check", "--stack", "dev", "--program", str(tmp_path), env=strays.env())
+    assert result.returncode == 2 and "preflight: the program failed: AssertionError" in result.stderr
+    assert result.stderr.rstrip().splitlines()[-1] == (
+        "preflight: note: data source github:index/getOrganization:getOrganization reads live data; its result is "
+        "unknown offline, as in a first preview before the data exists (a plain call, github.get_organization(...), "
+        "cannot hold an unknown result and stops the program; call github.get_organization_output(...))")
