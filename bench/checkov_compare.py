@@ -150,6 +150,19 @@ def main() -> None:
     print(f"median: preflight {statistics.median(ours):.2f} s, checkov {statistics.median(theirs):.2f} s: preflight is "
           f"{ratio:.2f}x checkov's speed (target 2x); checkov ran {summary.get('passed', '?')} passed and "
           f"{summary.get('failed', '?')} failed checks")
+    print_failed(checks.stdout)
+
+
+def print_failed(report: str) -> None:
+    """What checkov still flags on these resources, one line per check: where the pack and checkov disagree."""
+    if not report.startswith("{"):
+        return
+    failed: dict[tuple[str, str], list[str]] = {}
+    for check in json.loads(report).get("results", {}).get("failed_checks", []):
+        failed.setdefault((check["check_id"], check["check_name"]), []).append(check["resource"])
+    for (check_id, name), resources in sorted(failed.items()):
+        print(f"  checkov fails {check_id} ({name}) on {len(resources)}: {', '.join(sorted(resources)[:3])}"
+              + (" ..." if len(resources) > 3 else ""))
 
 
 if __name__ == "__main__":
