@@ -1,9 +1,10 @@
 """How soon `preflight check --watch` gives a new verdict after a file of the program changes.
 
-    .venv/bin/python bench/watch_loop.py [--stack dev] [--changes 5]
+    .venv/bin/python bench/watch_loop.py [--stack dev] [--changes 5] [--program DIR --python PYTHON]
 
-Copies this repository's program (Pulumi.yaml, __main__.py, components/, stacks/, policies/) to a
-temporary directory, starts `python -m preflight check --watch --stack STACK --program COPY`, waits
+Copies this repository's program (Pulumi.yaml, __main__.py, components/, stacks/, policies/), or with
+--program a whole program directory (a rendered service, say, run by --python: an interpreter with
+the toolkit installed), to a temporary directory, starts `python -m preflight check --watch --stack STACK --program COPY`, waits
 for its first verdict, then changes __main__.py (a comment appended) `--changes` times and prints,
 for each, the seconds from the write to the verdict's line on stderr; then the median, and the load
 average (the machine's 2 cores are shared, so figures move with it).
@@ -28,8 +29,11 @@ from common import ROOT  # noqa: E402
 PROGRAM_FILES = ("Pulumi.yaml", "__main__.py", "components", "stacks", "policies")
 
 
-def program_copy() -> Path:
+def program_copy(program: Path | None) -> Path:
     directory = Path(tempfile.mkdtemp(prefix="watch-bench-"))
+    if program is not None:
+        shutil.copytree(program, directory, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__", "venv"))
+        return directory
     for name in PROGRAM_FILES:
         source = ROOT / name
         if source.is_dir():
@@ -43,9 +47,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--stack", default="dev")
     parser.add_argument("--changes", type=int, default=5)
+    parser.add_argument("--program", type=Path, help="a program directory to copy instead of this repository's")
+    parser.add_argument("--python", default=sys.executable, help="the interpreter that runs preflight")
     args = parser.parse_args()
-    program = program_copy()
-    process = subprocess.Popen([sys.executable, "-m", "preflight", "check", "--watch", "--stack", args.stack,
+    program = program_copy(args.program)
+    process = subprocess.Popen([args.python, "-m", "preflight", "check", "--watch", "--stack", args.stack,
                                 "--program", str(program)], cwd=ROOT, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True)
     verdicts: list[float] = []

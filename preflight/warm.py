@@ -4,7 +4,9 @@ A Pulumi program's first run spends most of its time importing the provider SDKs
 each service module (and its input and output types) on first use, pulumi-datadog loads everything
 on import. Several stacks of one program, and a watch loop, fork each run's child from a parent that
 imported them already; the program's own modules are never imported here, so each run still gets
-them fresh.
+them fresh. Installed libraries the program imports (a component library such as soc2_components,
+which is where a service's provider imports are) are imported here too: like the providers, they
+are not files of the program, which is all a watch loop follows.
 
 Which modules: those the program's own source names, read without running it: `import pulumi_x.y`,
 `from pulumi_x import y`, and `alias.y.Z` where `alias` is an imported provider package, wherever they
@@ -17,7 +19,9 @@ from __future__ import annotations
 
 import ast
 import importlib
+import importlib.util
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -81,12 +85,58 @@ def provider_modules(program_dir: Path) -> list[str]:
     return sorted(named)
 
 
+def imported_modules(source: str) -> set[str]:
+    """Every module a source file imports absolutely (`import x.y`, `from x.y import z`)."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return set()
+    found = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    return found | {node.module for node in ast.walk(tree)
+                    if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module}
+
+
+def installed_libraries(program_dir: Path) -> list[str]:
+    """The modules the program imports that are installed libraries, not its own files or the standard library's."""
+    program = program_dir.resolve()
+    named: set[str] = set()
+    for path in program_sources(program_dir):
+        named |= imported_modules(path.read_text(errors="replace"))
+    return sorted(name for name in named if _installed(name.partition(".")[0], program))
+
+
+def library_provider_modules(libraries: list[str]) -> list[str]:
+    """The provider modules the libraries' own sources name: a component library reaches `aws.ec2` only when a
+    component is constructed, in the program's run."""
+    named: set[str] = set()
+    for top in sorted({name.partition(".")[0] for name in libraries}):
+        spec = importlib.util.find_spec(top)
+        for folder in (spec.submodule_search_locations or []) if spec is not None else []:
+            for path in program_sources(Path(folder)):
+                source = path.read_text(errors="replace")
+                if PROVIDER_PREFIX in source:  # most libraries name no provider: not worth parsing
+                    named |= named_modules(source)
+    return sorted(named)
+
+
+def _installed(top: str, program: Path) -> bool:
+    if top in sys.stdlib_module_names or top.startswith(PROVIDER_PREFIX):
+        return False
+    try:
+        spec = importlib.util.find_spec(top)
+    except (ImportError, ValueError):
+        return False
+    origin = Path(spec.origin).resolve() if spec is not None and spec.origin else None
+    return origin is not None and "site-packages" in origin.parts and program not in origin.parents
+
+
 def preimport(program_dir: Path) -> float:
     """Imports the provider modules the program names; returns the seconds it took. A name that is not a module,
     or a module that fails to import, is left to the program's run, which reports any failure as its own."""
     started = time.perf_counter()
     provider_imports.install()
-    for name in provider_modules(program_dir):
+    libraries = installed_libraries(program_dir)
+    for name in provider_modules(program_dir) + libraries + library_provider_modules(libraries):
         try:
             _load(name)
         except Exception:  # noqa: BLE001 the program's run imports it again and says what is wrong

@@ -11,6 +11,7 @@ and the watch goes on; Ctrl-C ends it.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
@@ -77,6 +78,11 @@ class Watch:
                 self.once(packs)
                 print(f"preflight: verdict {time.perf_counter() - started:.2f} s after the change was seen; "
                       "watching for the next", file=sys.stderr)
+                # The one-shot command runs without cyclic collection (cli.run); a process kept alive would grow
+                # with every run's garbage, and each fork would copy more. Collected after the verdict, then frozen,
+                # so the next run's child shares the parent's pages and never scans them.
+                gc.collect()
+                gc.freeze()
                 while True:
                     time.sleep(POLL_SECONDS)
                     program, pack_files = self.watched()

@@ -105,3 +105,26 @@ def test_all_stacks_without_a_stack_file_exits_2(tmp_path, strays):
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr.strip() == f"preflight: {project / 'stacks'}: --all-stacks found no stack file " \
                                     "(Pulumi.<stack>.yaml)"
+
+
+def test_the_warm_parent_imports_installed_libraries_and_the_providers_they_name_but_not_the_programs_own(
+        tmp_path, monkeypatch):
+    """A service reaches its providers through a component library (soc2_components): the parent imports it and
+    the provider modules its sources name, so each child starts warm; the program's own modules stay fresh."""
+    from preflight.warm import installed_libraries, library_provider_modules
+
+    site = tmp_path / "site-packages"
+    (site / "fixture_components").mkdir(parents=True)
+    (site / "fixture_components" / "__init__.py").write_text(
+        "import pulumi_aws as aws\n\n\ndef topic(name):\n    return aws.sns.Topic(name)\n")
+    monkeypatch.syspath_prepend(str(site))
+    program = tmp_path / "program"
+    program.mkdir()
+    (program / "helpers.py").write_text("X = 1\n")
+    (program / "__main__.py").write_text("import json\nimport pydantic\nimport helpers\n"
+                                         "from fixture_components import topic\n")
+    monkeypatch.syspath_prepend(str(program))
+    libraries = installed_libraries(program)
+    assert "fixture_components" in libraries and "pydantic" in libraries
+    assert "json" not in libraries and "helpers" not in libraries  # the standard library, and the program's own
+    assert {"pulumi_aws", "pulumi_aws.sns", "pulumi_aws.sns.Topic"} <= set(library_provider_modules(libraries))
