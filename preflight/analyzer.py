@@ -35,6 +35,9 @@ from .pack_runtime import check_installed, pack_command, pack_environment, read_
 from .processes import stop_popen
 from .project import PreflightInputError
 
+READINESS_PROBE = "/pulumirpc.Analyzer/PreflightReadinessProbe"
+"""A method no pack implements (see PolicyPack._wait_until_serving)."""
+
 LEVEL_NAMES = {analyzer_pb2.ADVISORY: "advisory", analyzer_pb2.MANDATORY: "mandatory",
                analyzer_pb2.REMEDIATE: "remediate", analyzer_pb2.DISABLED: "disabled"}
 LEVEL_VALUES = {v: k for k, v in LEVEL_NAMES.items()}
@@ -267,20 +270,25 @@ class PolicyPack:
         return self._ready_at - self.started_at
 
     def _wait_until_serving(self, port: str, deadline: float) -> None:
-        """The channel is ready, or the pack has exited (a pack can print its port and die)."""
-        ready = grpc.channel_ready_future(self._channel)
+        """The pack answers on the channel, or has exited (a pack can print its port and die).
+
+        Readiness is probed with a call to a method no servicer has: a serving pack answers UNIMPLEMENTED and its
+        servicer sees nothing. grpc.channel_ready_future would do it with a polling thread of its own, which
+        raises ("Channel closed!") when the check stops, and the channel closes, while it still polls.
+        """
+        probe = self._channel.unary_unary(READINESS_PROBE, request_serializer=lambda _: b"",
+                                          response_deserializer=lambda data: data)
         while True:
             try:
-                ready.result(timeout=LIVENESS_POLL_SECONDS)
+                probe(b"", timeout=LIVENESS_POLL_SECONDS, wait_for_ready=True)
                 return
-            except grpc.FutureTimeoutError:
-                pass
+            except grpc.RpcError as err:
+                if err.code() not in (grpc.StatusCode.DEADLINE_EXCEEDED, grpc.StatusCode.UNAVAILABLE):
+                    return  # UNIMPLEMENTED, as expected: the server is serving
             if self.process.poll() is not None:
-                ready.cancel()
                 self._wait_for_exit(0.5)
                 raise PackStartError(self._start_failure(port))
             if time.perf_counter() > deadline:
-                ready.cancel()
                 raise timed_out(f"policy pack {self.directory.name} start-up (port {port} never answered)",
                                 self.timeout)
 
