@@ -40,12 +40,16 @@ def program_sources(program_dir: Path) -> list[Path]:
     return found
 
 
-def named_modules(source: str) -> set[str]:
-    """Provider modules a source file imports or reaches through an imported provider's attributes."""
+def _parse(source: str) -> ast.Module:
     try:
-        tree = ast.parse(source)
+        return ast.parse(source)
     except (SyntaxError, ValueError):
-        return set()  # the program's own run reports it
+        return ast.Module(body=[], type_ignores=[])  # the program's own run reports it
+
+
+def named_modules(source: str | ast.Module) -> set[str]:
+    """Provider modules a source file imports or reaches through an imported provider's attributes."""
+    tree = _parse(source) if isinstance(source, str) else source
     aliases: dict[str, str] = {}
     modules: set[str] = set()
     for node in ast.walk(tree):
@@ -79,18 +83,24 @@ def _chain(node: ast.Attribute) -> list[str]:
 
 def provider_modules(program_dir: Path) -> list[str]:
     """Every provider module the program's sources name (some may be names of classes or functions)."""
-    named: set[str] = set()
+    return program_imports(program_dir)[0]
+
+
+def program_imports(program_dir: Path) -> tuple[list[str], list[str]]:
+    """(the provider modules the program's sources name, the installed libraries they import), each file read once."""
+    program = program_dir.resolve()
+    providers: set[str] = set()
+    imported: set[str] = set()
     for path in program_sources(program_dir):
-        named |= named_modules(path.read_text(errors="replace"))
-    return sorted(named)
+        tree = _parse(path.read_text(errors="replace"))
+        providers |= named_modules(tree)
+        imported |= imported_modules(tree)
+    return sorted(providers), sorted(name for name in imported if _installed(name.partition(".")[0], program))
 
 
-def imported_modules(source: str) -> set[str]:
+def imported_modules(source: str | ast.Module) -> set[str]:
     """Every module a source file imports absolutely (`import x.y`, `from x.y import z`)."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
-        return set()
+    tree = _parse(source) if isinstance(source, str) else source
     found = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
     return found | {node.module for node in ast.walk(tree)
                     if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module}
@@ -98,11 +108,7 @@ def imported_modules(source: str) -> set[str]:
 
 def installed_libraries(program_dir: Path) -> list[str]:
     """The modules the program imports that are installed libraries, not its own files or the standard library's."""
-    program = program_dir.resolve()
-    named: set[str] = set()
-    for path in program_sources(program_dir):
-        named |= imported_modules(path.read_text(errors="replace"))
-    return sorted(name for name in named if _installed(name.partition(".")[0], program))
+    return program_imports(program_dir)[1]
 
 
 def library_provider_modules(libraries: list[str]) -> list[str]:
@@ -135,8 +141,8 @@ def preimport(program_dir: Path) -> float:
     or a module that fails to import, is left to the program's run, which reports any failure as its own."""
     started = time.perf_counter()
     provider_imports.install()
-    libraries = installed_libraries(program_dir)
-    for name in provider_modules(program_dir) + libraries + library_provider_modules(libraries):
+    providers, libraries = program_imports(program_dir)
+    for name in providers + libraries + library_provider_modules(libraries):
         try:
             _load(name)
         except Exception:  # noqa: BLE001 the program's run imports it again and says what is wrong
